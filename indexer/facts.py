@@ -1,0 +1,321 @@
+"""Document facts: title, type, issuing place, year, 文号, issuer.
+
+Evidence follows GB/T 9704 公文 conventions: the title line (or the plan a 印发通知
+carries), the 发文字号 under the title, the issuer signature followed by the 成文日期 at the
+end of the cover letter, and the metadata header government web pages put above the text
+(成文日期, 发文字号, 发布机构, 来源 …). lawrefbook Markdown gives "# title" and a
+"2024年4月26日 第十四届全国人民代表大会常务委员会…通过" line before "<!-- INFO END -->".
+
+Place convention: `city` is the issuing place as written (宁安市, 张家口市, 海淀区; a
+直辖市 is its own city: 北京市/北京市); a province-level issuer gives city "" and the
+province; national organs (全国人大, 国务院, 教育部 …) give city "" and province "全国".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import fields, replace
+
+from analyzers import places
+from indexer.records import DocFacts
+
+NATIONAL = "全国"
+
+# Longest matching ending wins; order is irrelevant.
+DOC_TYPES = (
+    "实施方案", "工作方案", "行动方案", "方案", "行动计划", "计划", "规划", "纲要",
+    "意见", "实施意见", "指导意见", "通知", "通告", "公告", "决定", "决议", "条例",
+    "办法", "实施办法", "规定", "细则", "修正案", "实施细则", "法", "标准", "规则", "规程",
+    "规范", "安排", "解答", "指南", "要点", "工作要点", "批复", "解释", "章程", "准则", "守则", "制度",
+)
+_DRAFT_NOTE = re.compile(r"[（(](?:征求意见稿|送审稿|讨论稿|修改稿|草案|草稿|代拟稿)[)）]")
+_TRAILING_BRACKETS = re.compile(r"(?:[（(][^（()）]*[)）]\s*)+$")
+
+_OPEN, _CLOSE = r"〔\[(（【﹝［", r"〕\])）】﹞］"
+DOC_NUMBER = re.compile(
+    rf"(?P<prefix>[\u4e00-\u9fff]{{1,12}})\s*[{_OPEN}]?\s*(?P<year>(?:19|20)\d{{2}})\s*[{_CLOSE}]"
+    rf"\s*第?\s*(?P<num>\d{{1,5}})\s*号")
+
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0, "O": 0}
+_DATE_ARABIC = re.compile(r"((?:19|20)\d{2})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})\s*日?")
+_DATE_CHINESE = re.compile(r"([〇○零一二三四五六七八九OＯ]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+_DATE_LINE = re.compile(rf"^\s*(?:{_DATE_ARABIC.pattern}|{_DATE_CHINESE.pattern})\s*$")
+
+# metadata labels of government web pages → our key; label chars may be spaced out (文  号)
+_META_LABELS = {
+    "成文日期": "written", "发文日期": "written", "印发日期": "written",
+    "发布日期": "published", "公布日期": "published", "发布时间": "time", "时间": "time", "日期": "time",
+    "发文字号": "doc_number", "文号": "doc_number",
+    "发文机关": "issuer", "发布机构": "issuer", "发文单位": "issuer", "发布单位": "issuer",
+    "来源": "source",
+}
+_LABEL_RE = "|".join(r"\s*".join(label) for label in sorted(_META_LABELS, key=len, reverse=True))
+_META = re.compile(rf"(?<![\u4e00-\u9fff])(?P<label>{_LABEL_RE})\s*[:：]\s*(?P<value>.*?)"
+                   r"(?=\s{2,}|\s+\S{1,6}\s*[:：]|$)")
+_ORGAN_END = re.compile(r"(人民政府|政府|办公室|办公厅|委员会|常委会|局|厅|委|部|院|署|办|党委|中心|联合会)$")
+_CHROME = re.compile(r"您现在所在的位置|首页\s*>|www\.|https?:|浏览|阅读|索\s*引\s*号|主\s*题\s*词|字号|打印|"
+                     r"^\s*(?:附件\s*\d*|此件公开发布|[（(][^）)]*[)）])\s*$")
+_NATIONAL_ISSUER = re.compile(
+    r"^(?:中华人民共和国|全国人民代表大会|全国人大|国务院|中共中央|中央|最高人民法院|最高人民检察院|"
+    r"国家[\u4e00-\u9fff]{1,12}(?:局|委员会|委|署|院)|[^市县区省州盟旗]{1,12}部(?:办公厅)?$)")
+_LAW_ISSUER = re.compile(r"([\u4e00-\u9fff]*?)第[一二三四五六七八九十]+届"
+                         r"(全国人民代表大会常务委员会|全国人民代表大会|人民代表大会常务委员会|人民代表大会)")
+_PLAN_YEARS = re.compile(r"[（(]?((?:19|20)\d{2})\s*[-—–~至]\s*(?:19|20)?\d{2}\s*年?[)）]?")
+_FIVE_YEAR = {"十一五": 2006, "十二五": 2011, "十三五": 2016, "十四五": 2021, "十五五": 2026}
+
+
+def normalize_doc_number(text: str) -> str:
+    """盘政办发[2019]24号, (2019), 【2019】, 〔2019 〕, 2019〕 … → 盘政办发〔2019〕24号; "" if none."""
+    m = DOC_NUMBER.search(text)
+    return f"{m['prefix']}〔{m['year']}〕{m['num']}号" if m else ""
+
+
+def parse_date(text: str) -> str:
+    """First date in text as ISO yyyy-mm-dd ("" if none, or if not a valid calendar day)."""
+    m = _DATE_ARABIC.search(text)
+    if m:
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+    else:
+        m = _DATE_CHINESE.search(text)
+        if not m:
+            return ""
+        y = int("".join(str(_CN_DIGITS[c]) for c in m[1]))
+        mo, d = _cn_number(m[2]), _cn_number(m[3])
+    return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else ""
+
+
+def _cn_number(s: str) -> int:
+    if "十" not in s:
+        return _CN_DIGITS.get(s, 0)
+    tens, _, ones = s.partition("十")
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+
+
+def doc_type_of(title: str) -> str:
+    """The document type named by the title's ending (trailing （试行）, （2017-2020年） ignored)."""
+    core = _TRAILING_BRACKETS.sub("", title.strip()).rstrip("》\"” ")
+    return max((t for t in DOC_TYPES if core.endswith(t)), key=len, default="")
+
+
+def _head_lines(raw_lines: list[str]) -> list[str]:
+    """Lines before the body: up to the first 一、/第一章/第一条 heading or INFO END marker."""
+    head = []
+    for line in raw_lines[:80]:
+        s = line.strip()
+        if re.match(r"^(?:一\s*[、.．]|第一[章条]|<!--\s*INFO END|##)", s):
+            break
+        head.append(s)
+    return [s for s in head if s]
+
+
+def _meta(head: list[str]) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for line in head:
+        for m in _META.finditer(line):
+            key = _META_LABELS[re.sub(r"\s", "", m["label"])]
+            value = m["value"].strip()
+            if value and key not in meta:
+                meta[key] = value
+    return meta
+
+
+def _signature(raw_lines: list[str]) -> tuple[str, str]:
+    """(issuer, ISO date) of the first organ-name line directly followed by a date line."""
+    lines = [s.strip() for s in raw_lines if s.strip()]
+    for organ, nxt in zip(lines, lines[1:]):
+        if (_DATE_LINE.match(nxt) and 4 <= len(organ) <= 40 and _ORGAN_END.search(organ)
+                and re.fullmatch(r"[\u4e00-\u9fff\s]+", organ)):
+            return re.split(r"\s{2,}", organ)[0], parse_date(nxt)
+    return "", ""
+
+
+def _is_title_like(s: str) -> bool:
+    return (2 <= len(s) <= 60 and not _CHROME.search(s) and not re.search(r"[。：:；;，,]$|[:：]", s)
+            and not _DATE_LINE.match(s) and not DOC_NUMBER.fullmatch(s))
+
+
+def _title(head: list[str]) -> tuple[str, str]:
+    """(policy title, issuer named in a 印发通知 title)."""
+    for s in head:
+        if s.startswith("# "):
+            return s[2:].strip(), ""
+    for s in head:
+        s2 = re.sub(rf"^(?:标\s*题\s*[:：])?\s*(?:{DOC_NUMBER.pattern})?\s*", "", s)
+        m = re.fullmatch(r"(.{0,40}?)关于(?:联合)?印发(.+?)的通知", s2)
+        if m and len(s2) <= 120:
+            carried = re.search(r"[《〈](.+?)[》〉]", m[2])
+            title = carried[1] if carried else m[2]
+            organ = m[1] if _ORGAN_END.search(m[1]) else ""
+            return _DRAFT_NOTE.sub("", title).strip(), organ
+    candidates = [s for s in head if _is_title_like(s) or _DRAFT_NOTE.fullmatch(s)]
+    for i, s in enumerate(candidates):
+        if _DRAFT_NOTE.fullmatch(s) or not _is_title_like(s):
+            continue
+        title = s
+        for nxt in candidates[i + 1:i + 3]:
+            if _DRAFT_NOTE.fullmatch(nxt):
+                break
+            starts_bracket = re.match(r"[（(]\s*(?:19|20)\d{2}", nxt)
+            if starts_bracket or (not doc_type_of(title) and doc_type_of(nxt)):
+                title += nxt
+            else:
+                break
+        return _DRAFT_NOTE.sub("", title).strip("《》 "), ""
+    return "", ""
+
+
+def _first_word(s: str) -> str:
+    return s.split()[0] if s.split() else ""
+
+
+def _title_from_source(source_name: str) -> str:
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", source_name)
+    stem = re.sub(r"[（(]\d{4}-\d{2}-\d{2}[)）]$", "", stem).strip()
+    return stem if re.search(r"[\u4e00-\u9fff]", stem) else ""
+
+
+def _law_header(raw_lines: list[str], source_name: str) -> tuple[str, str]:
+    """(latest ISO date, issuer) of a lawrefbook header and its file name."""
+    dates, issuer = [], ""
+    if "<!-- INFO END -->" in "\n".join(raw_lines[:40]):
+        for line in raw_lines[:40]:
+            if "INFO END" in line:
+                break
+            if _DATE_ARABIC.match(line.strip()):
+                dates.append(parse_date(line))
+                m = _LAW_ISSUER.search(line)
+                if m and not issuer:
+                    issuer = m[1] + m[2]
+                elif "国务院令" in line and not issuer:
+                    issuer = "国务院"
+    m = re.search(r"[（(](\d{4}-\d{2}-\d{2})[)）]", source_name)
+    if m:
+        dates.append(m[1])
+    dates = [d for d in dates if d]
+    return (max(dates) if dates else ""), issuer
+
+
+def _place(evidence: list[str], title: str, raw_text: str, doc_number: str) -> tuple[str, str]:
+    """(city, province) from the first evidence string naming a place or a national organ."""
+    for ev in evidence:
+        if not ev:
+            continue
+        if _NATIONAL_ISSUER.match(ev):
+            return "", NATIONAL
+        found = places.first_place(ev) or (places.short_place_at_start(ev) if ev is title else None)
+        if found and not found[1]:                       # ambiguous name: look for context
+            hints = places.mentioned_regions(raw_text)
+            abbr = doc_number[:1]
+            if abbr in places.PROVINCE_ABBREVIATIONS:
+                hints += (places.PROVINCE_ABBREVIATIONS[abbr],)
+            found = places.first_place(ev, hints)
+        if found:
+            name, province = found
+            if places.is_province(name):
+                return (name if name.endswith("市") else ""), name
+            return name, province
+    return "", ""
+
+
+def _place_by_frequency(lines: list[str]) -> tuple[str, str]:
+    """Fallback: a prefecture or county named at least twice in the body (我市 documents)."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        for m in places.find_places(line):
+            if len(m.name) > 2 and any(d.level != places.PROVINCE for d in m.candidates):
+                counts[m.name] = counts.get(m.name, 0) + 1
+    if not counts:
+        return "", ""
+    name, n = max(counts.items(), key=lambda kv: kv[1])
+    return (name, places.province_of(name)) if n >= 2 else ("", "")
+
+
+def _year_from_title(title: str) -> int | None:
+    """(2017-2020年) → 2017: a plan is issued at (or just before) the start of its period,
+    so the start year is the closest guess; also 2019年…, "十四五" → 2021."""
+    m = _PLAN_YEARS.search(title)
+    if m:
+        return int(m[1])
+    m = re.search(r"((?:19|20)\d{2})\s*年", title)
+    if m:
+        return int(m[1])
+    for term, year in _FIVE_YEAR.items():
+        if term in title:
+            return year
+    return None
+
+
+def extract_facts(raw_text: str, lines: list[str], source_name: str) -> DocFacts:
+    """Facts of one document from its full text (web chrome included) and cleaned lines."""
+    raw_lines = raw_text.splitlines()
+    head = _head_lines(raw_lines)
+    meta = _meta(head)
+    sig_issuer, sig_date = _signature(raw_lines)
+    law_date, law_issuer = _law_header(raw_lines, source_name)
+
+    title, notice_issuer = _title(head)
+    title = title or _title_from_source(source_name)
+
+    doc_number = normalize_doc_number(meta.get("doc_number", ""))
+    if not doc_number:
+        for s in head:                                    # a 文号 line of its own under the title
+            m = DOC_NUMBER.match(s)
+            if m and (m.end() == len(s) or "关于" in s[m.end():]):
+                doc_number = normalize_doc_number(s)
+                break
+
+    issuer = (sig_issuer or notice_issuer or _first_word(meta.get("issuer", ""))
+              or _first_word(meta.get("source", "")) or law_issuer)
+
+    date = ""
+    for candidate in (meta.get("written", ""), sig_date, meta.get("published", ""), meta.get("time", ""), law_date):
+        date = parse_date(candidate)
+        if date:
+            break
+
+    year, year_rule = None, ""
+    if date:
+        year, year_rule = int(date[:4]), "date"
+    else:
+        own = DOC_NUMBER.search(doc_number)
+        cited = [int(m["year"]) for m in DOC_NUMBER.finditer(raw_text)]
+        if own or cited:
+            year, year_rule = (int(own["year"]) if own else max(cited)), "doc_number"
+        elif _year_from_title(title):
+            year, year_rule = _year_from_title(title), "title"
+
+    city, province = _place([issuer, title, *head[:3]], title, raw_text, doc_number)
+    if not city and not province:
+        city, province = _place_by_frequency(lines)
+
+    return DocFacts(title=title, doc_type=doc_type_of(title), city=city, province=province, year=year,
+                    year_rule=year_rule, date=date, doc_number=doc_number, issuer=issuer)
+
+
+def apply_overrides(facts: DocFacts, meta: dict, warnings: list[str] | None = None) -> DocFacts:
+    """Facts with a sidecar's values on top; unknown keys are skipped with a warning.
+
+    A given year or date sets year_rule "meta"; a given title re-derives doc_type and a
+    given city re-derives province unless those are given too."""
+    known = {f.name for f in fields(DocFacts)}
+    changes = {}
+    for key, value in meta.items():
+        if key not in known or key == "year_rule":
+            if warnings is not None:
+                warnings.append(f"unknown override key {key!r} ignored")
+            continue
+        changes[key] = value
+    if "year" in changes:
+        changes["year"] = int(changes["year"]) if changes["year"] not in (None, "") else None
+    if "date" in changes:
+        changes["date"] = parse_date(str(changes["date"])) or str(changes["date"])
+        if "year" not in changes and changes["date"][:4].isdigit():
+            changes["year"] = int(changes["date"][:4])
+    if "year" in changes:
+        changes["year_rule"] = "meta"
+    if "doc_number" in changes:
+        changes["doc_number"] = normalize_doc_number(str(changes["doc_number"])) or str(changes["doc_number"])
+    if "title" in changes and "doc_type" not in changes:
+        changes["doc_type"] = doc_type_of(changes["title"])
+    if "city" in changes and "province" not in changes:
+        changes["province"] = places.province_of(changes["city"])
+    return replace(facts, **changes)

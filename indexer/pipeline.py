@@ -1,0 +1,64 @@
+"""Text in, Document out: cleaning → outline → facts → units → stages. No I/O."""
+from __future__ import annotations
+
+import hashlib
+import re
+
+from analyzers.stages import classify_stages
+from analyzers.units import assign_units
+from indexer.cleaning import clean_lines
+from indexer.facts import apply_overrides, extract_facts
+from indexer.outline import split_clauses
+from indexer.records import Clause, Document
+
+
+_UNIT_NOTE = re.compile(r"[（(]\s*(?:责任单位|牵头单位|责任部门|配合单位)[^）)]*[）)]"
+                        r"|^\s*(?:责任单位|牵头单位|责任部门|配合单位)\s*[:：].*$", re.M)
+
+
+def without_unit_notes(text: str) -> str:
+    """Clause text minus its 责任单位 notes: unit names (盘锦职业技术学院) are not evidence of
+    what the clause is about."""
+    return _UNIT_NOTE.sub("", text)
+
+
+def doc_id_for(source: str) -> str:
+    """Stable across edits of the file: derived from where it lives, not what it says."""
+    return hashlib.sha1(source.encode("utf-8")).hexdigest()[:12]
+
+
+def content_hash(data: bytes | str) -> str:
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return hashlib.sha1(data).hexdigest()
+
+
+def parse_document(text: str, source: str, meta: dict | None = None,
+                   digest: str = "") -> Document:
+    """Parse one document's text. `source` names the file (relative path), `meta` is the
+    sidecar override (NAME.meta.json), `digest` the content hash of the file's bytes."""
+    warnings: list[str] = []
+    lines = clean_lines(text)
+    facts = extract_facts(text, lines, source.rsplit("/", 1)[-1])
+    if meta:
+        out = apply_overrides(facts, meta)
+        if isinstance(out, tuple):
+            facts, extra = out
+            warnings.extend(extra)
+        else:
+            facts = out
+    raw = split_clauses(lines, facts.title)
+    if not raw:
+        warnings.append("没有找到正文条款")
+    doc_id = doc_id_for(source)
+    units = assign_units([c.text for c in raw])
+    clauses = []
+    for seq, (rc, (unit_list, leads)) in enumerate(zip(raw, units), start=1):
+        clauses.append(Clause(
+            clause_id=f"{doc_id}-{seq:04d}", seq=seq, kind=rc.kind, label=rc.label,
+            heading=rc.heading, path=list(rc.path), text=rc.text,
+            units=unit_list, lead_units=leads,
+            stages=classify_stages(without_unit_notes(rc.text), rc.heading, rc.path, facts.title),
+        ))
+    return Document(doc_id=doc_id, source=source, facts=facts, clauses=clauses,
+                    content_hash=digest or content_hash(text), warnings=warnings)

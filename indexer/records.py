@@ -1,0 +1,65 @@
+"""The records everything else is built on: a parsed document and its clauses.
+
+Field names here are the product's vocabulary: the JSONL of `policy-search parse`,
+the index schema and the JSON API all use them unchanged.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+# Clause kinds
+CLAUSE = "clause"          # a numbered item of the body, or a lead-in paragraph
+COVER = "cover"            # the 印发通知 cover letter in front of the policy text
+ANNOTATION = "annotation"  # 注释①, 名词解释 entries
+
+
+@dataclass
+class RawClause:
+    """What the outline parser yields: structure only, no document facts."""
+    label: str                 # （九）, 3., 第十二条, 注释① ; "" for a lead-in paragraph
+    heading: str               # the item's short title sentence, "" if none
+    path: list[str]            # ancestor headings, outermost first
+    text: str                  # the clause's full text, original wording, may hold \n
+    kind: str = CLAUSE
+
+
+@dataclass
+class DocFacts:
+    title: str = ""
+    doc_type: str = ""         # 实施方案, 行动计划, 通知, 意见, 条例, 办法 …
+    city: str = ""             # as written: 宁安市, 张家口市, 某某区
+    province: str = ""
+    year: int | None = None
+    year_rule: str = ""        # which rule decided: date, doc_number, title, meta
+    date: str = ""             # ISO yyyy-mm-dd when stated
+    doc_number: str = ""       # 文号, normalised to 〔YYYY〕
+    issuer: str = ""
+
+
+@dataclass
+class Clause:
+    clause_id: str
+    seq: int
+    kind: str
+    label: str
+    heading: str
+    path: list[str]
+    text: str
+    units: list[str] = field(default_factory=list)       # normalised, document order
+    lead_units: list[str] = field(default_factory=list)
+    stages: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    doc_id: str
+    source: str
+    facts: DocFacts
+    clauses: list[Clause]
+    content_hash: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+    def clause_records(self) -> list[dict]:
+        """Flat clause records: document facts repeated on each clause (JSONL / index rows)."""
+        doc = {"source": self.source, "doc_id": self.doc_id, **asdict(self.facts)}
+        return [{**doc, **asdict(c)} for c in self.clauses]

@@ -1,0 +1,139 @@
+"""Bytes → str for text files of unknown encoding (UTF-8, GB18030/GBK, Big5, UTF-16).
+
+Chinese legacy encodings overlap: almost any Big5 byte string is also valid GB18030
+(as nonsense), and short GBK strings are often valid Big5. Statistical detectors guess
+wrong on short texts, so the order here is: byte-order mark, strict UTF-8, then the
+candidate that decodes with the fewest errors and implausible characters (private-use
+area, kana, box drawing … are what a wrong CJK codec produces), preferring GB18030 on a
+tie; charset-normalizer is asked only when no candidate decodes cleanly.
+"""
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+_SAMPLE = 64 * 1024
+_WHITESPACE_CONTROLS = set(b"\t\n\r\x0b\x0c\x1a\x1b")
+
+
+class UnreadableFile(Exception):
+    """A file that cannot become text. `reason` (short, Chinese) is shown to the user."""
+
+    def __init__(self, reason: str, path: Path | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.path = path
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes or many control bytes in the head: an image, archive, .xls …, not text."""
+    sample = data[:_SAMPLE]
+    if not sample:
+        return False
+    nul = sample.count(0)
+    controls = sum(1 for b in sample if b < 0x20 and b not in _WHITESPACE_CONTROLS)
+    return nul > max(0, len(sample) // 1000) or controls > len(sample) * 0.05
+
+
+# Codec used when a detector or a <meta charset> names one of these: GB18030 is a superset
+# of GBK and GB2312, cp950 of Big5 (it has the characters Big5 lacks, e.g. 碁 銹).
+_PREFERRED = {
+    "gb2312": "gb18030", "gbk": "gb18030", "cp936": "gb18030", "gb18030": "gb18030",
+    "x-gbk": "gb18030", "euc-cn": "gb18030", "hz": "gb18030",
+    "big5": "cp950", "cp950": "cp950", "big5-tw": "cp950", "x-x-big5": "cp950",
+    "big5hkscs": "big5hkscs", "utf8": "utf-8", "utf-8": "utf-8",
+}
+_CANDIDATES = ("gb18030", "cp950")
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    name = name.strip().lower().replace("_", "-")
+    if name in _PREFERRED:
+        return _PREFERRED[name]
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _implausible(ch: str) -> bool:
+    """A character a wrong CJK decoding produces but Chinese policy text hardly uses."""
+    cp = ord(ch)
+    return (cp == 0xFFFD
+            or 0xE000 <= cp <= 0xF8FF          # private use
+            or 0x3040 <= cp <= 0x30FF          # kana
+            or 0x3100 <= cp <= 0x312F          # bopomofo
+            or 0x1100 <= cp <= 0x11FF or 0x3130 <= cp <= 0x318F or 0xAC00 <= cp <= 0xD7AF
+            or 0x2500 <= cp <= 0x259F          # box drawing, blocks
+            or 0x3400 <= cp <= 0x4DBF          # CJK extension A
+            or 0xF900 <= cp <= 0xFAFF          # compatibility ideographs
+            or 0xFE10 <= cp <= 0xFE1F or 0xFE30 <= cp <= 0xFE6F   # vertical / small forms
+            or 0x0370 <= cp <= 0x04FF          # Greek, Cyrillic
+            or 0x0080 <= cp <= 0x009F          # C1 controls
+            or cp >= 0x20000)                  # supplementary ideographs
+
+
+def _badness(text: str) -> float:
+    if not text:
+        return 0.0
+    sample = text[:_SAMPLE]
+    bad = sum(1 for ch in sample if ord(ch) > 0x7F and _implausible(ch))
+    bad += 9 * sample.count("\ufffd")          # a decoding error weighs more than an odd char
+    return bad / len(sample)
+
+
+def _try(data: bytes, codec: str) -> tuple[str, float]:
+    text = data.decode(codec, errors="replace")
+    return text, _badness(text)
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
+    """(text, codec name). Never fails on an undecodable byte (U+FFFD replaces it);
+    raises UnreadableFile for binary data. `declared` is an encoding the file names
+    itself (HTML <meta charset>), trusted when the bytes decode under it without error."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+                       (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom):].decode(codec, errors="replace"), codec
+    if looks_binary(data):
+        raise UnreadableFile("二进制文件，不是文本")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    declared = _codec(declared)
+    if declared and declared not in ("utf-8", "ascii"):
+        try:
+            return data.decode(declared), declared
+        except (UnicodeDecodeError, LookupError):
+            pass
+    # UTF-8 with a few damaged bytes (a truncated download) is still UTF-8
+    text, bad = _try(data, "utf-8")
+    if bad < 0.01:
+        return text, "utf-8"
+    best: tuple[float, str, str] | None = None
+    for codec in _CANDIDATES:                   # in order of preference: ties keep GB18030
+        text, bad = _try(data, codec)
+        if best is None or bad < best[0]:
+            best = (bad, text, codec)
+    assert best is not None
+    if best[0] > 0.02:
+        guessed = _normalizer_guess(data)
+        if guessed and guessed not in _CANDIDATES:
+            text, bad = _try(data, guessed)
+            if bad < best[0]:
+                best = (bad, text, guessed)
+    return best[1], best[2]
+
+
+def _normalizer_guess(data: bytes) -> str | None:
+    try:
+        from charset_normalizer import from_bytes
+        match = from_bytes(data[:_SAMPLE]).best()
+    except Exception:       # a detector failure only means no second opinion
+        return None
+    return _codec(match.encoding) if match else None

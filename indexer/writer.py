@@ -1,0 +1,194 @@
+"""Files → clause records → Whoosh index (+ substring snapshot). The admin's batch job."""
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from whoosh import index as whoosh_index
+
+from indexer.loaders import UnreadableFile, iter_source_files, meta_for, read_document
+from indexer.pipeline import content_hash, parse_document
+from indexer.schema import clause_schema, whoosh_fields
+from indexer.snapshot import build_snapshot
+
+INDEX_NAME = "clauses"
+
+
+def default_index_dir() -> Path:
+    env = os.environ.get("POLICY_SEARCH_INDEX")
+    return Path(env) if env else project_root() / "data" / "index"
+
+
+def project_root() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
+def default_corpus_dir() -> Path:
+    return project_root() / "data" / "corpus"
+
+
+@dataclass
+class IndexReport:
+    read: int = 0            # files parsed and (re)indexed
+    unchanged: int = 0       # skipped: same content hash as indexed
+    skipped: list[tuple[str, str]] = field(default_factory=list)   # (file, reason)
+    removed: int = 0         # documents pruned
+    clauses: int = 0         # clauses written this run
+    total_clauses: int = 0   # clauses in the index afterwards
+    seconds: float = 0.0
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (f"读取 {self.read} 个文件，跳过 {len(self.skipped)} 个，未变 {self.unchanged} 个，"
+                f"删除 {self.removed} 个；写入 {self.clauses} 条，索引共 {self.total_clauses} 条；"
+                f"用时 {self.seconds:.1f} 秒")
+
+
+def open_index(index_dir: Path, create: bool = False):
+    index_dir = Path(index_dir)
+    if whoosh_index.exists_in(index_dir, INDEX_NAME):
+        return whoosh_index.open_dir(index_dir, INDEX_NAME)
+    if not create:
+        raise FileNotFoundError(f"索引不存在：{index_dir}")
+    index_dir.mkdir(parents=True, exist_ok=True)
+    return whoosh_index.create_in(index_dir, clause_schema(), INDEX_NAME)
+
+
+def _source_name(path: Path, root: Path) -> str:
+    return path.name if root == path else path.relative_to(root).as_posix()
+
+
+def _sources(paths: Iterable[Path]) -> list[tuple[Path, str]]:
+    out = []
+    for root in paths:
+        root = Path(root)
+        for f in iter_source_files([root]):
+            out.append((f, _source_name(f, root)))
+    return out
+
+
+def parse_file(path: Path, source: str) -> tuple[str, str, list[dict] | None, str, list[str]]:
+    """(source, digest, clause records or None, reason if unreadable, warnings).
+    Top-level so a process pool can run it."""
+    try:
+        digest = content_hash(path.read_bytes())
+        text = read_document(path)
+        meta, warnings = _meta(path)
+        doc = parse_document(text, source, meta, digest)
+    except UnreadableFile as exc:
+        return source, "", None, exc.reason, []
+    except OSError as exc:
+        return source, "", None, f"无法读取：{exc.strerror or exc}", []
+    except Exception as exc:  # a parser bug must not stop the run; report it per file
+        return source, "", None, f"解析失败：{type(exc).__name__}: {exc}", []
+    if not doc.clauses:
+        return source, digest, None, "没有找到正文条款", doc.warnings
+    records = doc.clause_records()
+    for r in records:
+        r["content_hash"] = digest
+    return source, digest, records, "", warnings + doc.warnings
+
+
+def _meta(path: Path) -> tuple[dict, list[str]]:
+    out = meta_for(path)
+    if isinstance(out, tuple):
+        return out[0] or {}, list(out[1])
+    return out or {}, []
+
+
+def indexed_sources(ix) -> dict[str, str]:
+    """source → content hash of what the index holds now."""
+    out = {}
+    with ix.searcher() as s:
+        for raw in s.lexicon("source"):
+            src = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            hit = s.document(source=src)
+            if hit is not None:
+                out[src] = hit.get("content_hash", "")
+    return out
+
+
+def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False,
+                prune: bool = False, progress: bool = False, procs: int | None = None,
+                log: Callable[[str], None] = print) -> IndexReport:
+    started = time.perf_counter()
+    report = IndexReport()
+    index_dir = Path(index_dir)
+    if rebuild and whoosh_index.exists_in(index_dir, INDEX_NAME):
+        ix = whoosh_index.create_in(index_dir, clause_schema(), INDEX_NAME)
+    else:
+        ix = open_index(index_dir, create=True)
+    known = indexed_sources(ix)
+    files = _sources(paths)
+    seen = {src for _, src in files}
+    todo = []
+    for path, src in files:
+        if src in known and not rebuild:
+            try:
+                if content_hash(path.read_bytes()) == known[src]:
+                    report.unchanged += 1
+                    continue
+            except OSError:
+                pass
+        todo.append((path, src))
+    gone = sorted(set(known) - seen) if prune else []
+
+    procs = procs or min(2, os.cpu_count() or 1)
+    bulk = len(todo) >= 200 and procs > 1
+    writer = ix.writer(procs=procs, multisegment=True, limitmb=96) if bulk else ix.writer(limitmb=128)
+    try:
+        for src in gone:
+            writer.delete_by_term("source", src)
+            report.removed += 1
+        for source, digest, records, reason, warnings in _parse_all(todo, procs, progress):
+            for w in warnings:
+                report.warnings.append((source, w))
+            if records is None:
+                report.skipped.append((source, reason))
+                log(f"跳过 {source}：{reason}")
+                continue
+            if source in known:
+                writer.delete_by_term("source", source)
+            for rec in records:
+                writer.add_document(**whoosh_fields(rec))
+            report.read += 1
+            report.clauses += len(records)
+        if report.read or report.removed:
+            writer.commit(optimize=False)
+        else:
+            writer.cancel()
+    except BaseException:
+        writer.cancel()
+        raise
+    build_snapshot(ix, index_dir)
+    with ix.reader() as r:
+        report.total_clauses = r.doc_count()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _parse_all(todo, procs: int, progress: bool):
+    bar = None
+    if progress:
+        from tqdm import tqdm
+        bar = tqdm(total=len(todo), unit="文件", desc="解析", leave=False)
+    try:
+        if procs > 1 and len(todo) >= 50:
+            with ProcessPoolExecutor(max_workers=procs) as pool:
+                for out in pool.map(parse_file, *zip(*todo), chunksize=8):
+                    if bar:
+                        bar.update()
+                    yield out
+        else:
+            for path, src in todo:
+                out = parse_file(path, src)
+                if bar:
+                    bar.update()
+                yield out
+    finally:
+        if bar:
+            bar.close()

@@ -1,0 +1,112 @@
+"""Flask application factory for the clause search web interface.
+
+Config (dict passed to create_app, else environment):
+  INDEX_DIR      POLICY_SEARCH_INDEX   index directory built by `policy-search index`
+  ENGINE         —                     an engine object (tests inject one)
+  ENGINE_MODULE  —                     module offering SearchEngine, parse_search_params,
+                                       QueryError (default search_app.engine)
+  EXPORT_CAP     POLICY_SEARCH_EXPORT_CAP   max clauses in one export (2000)
+The engine is opened once per app, on first use, so `create_app()` is cheap.
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import threading
+from datetime import date as _date
+from pathlib import Path
+
+from flask import Flask, current_app, jsonify, render_template, request
+
+HERE = Path(__file__).resolve().parent
+# static/ lives next to the package in the source tree; fall back to a packaged copy
+STATIC_DIR = next((p for p in (HERE / "static", HERE.parent / "static") if p.is_dir()),
+                  HERE.parent / "static")
+
+FACET_LABELS = {"city": "城市", "province": "省份", "year": "年份", "stage": "学段",
+                "unit": "责任单位", "lead_unit": "牵头单位", "doc_type": "文种"}
+SORT_LABELS = {"relevance": "相关度", "-date": "日期（新→旧）", "date": "日期（旧→新）"}
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, static_folder=str(STATIC_DIR), static_url_path="/static",
+                template_folder=str(HERE / "templates"))
+    app.config.update(
+        INDEX_DIR=os.environ.get("POLICY_SEARCH_INDEX", "data/index"),
+        EXPORT_CAP=int(os.environ.get("POLICY_SEARCH_EXPORT_CAP", "2000")),
+        ENGINE=None,
+        ENGINE_MODULE=None,
+        JSON_AS_ASCII=False,
+    )
+    app.config.update(config or {})
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False                 # keep the engine's field order
+    app.jinja_env.autoescape = True            # also for non-.html templates
+    app.jinja_env.filters["cn_date"] = cn_date
+    app.jinja_env.globals.update(FACET_LABELS=FACET_LABELS, SORT_LABELS=SORT_LABELS)
+    app.extensions["policy_search"] = {"lock": threading.Lock(), "engine": app.config["ENGINE"]}
+
+    from search_app.api import api
+    from search_app.views import views
+    app.register_blueprint(views)
+    app.register_blueprint(api)
+    _register_errors(app)
+    return app
+
+
+def engine_module():
+    mod = current_app.config.get("ENGINE_MODULE")
+    if mod is None:
+        mod = importlib.import_module("search_app.engine")
+    elif isinstance(mod, str):
+        mod = importlib.import_module(mod)
+    return mod
+
+
+def get_engine():
+    """The app's single engine, opened lazily (thread-safe under waitress)."""
+    state = current_app.extensions["policy_search"]
+    if state["engine"] is None:
+        with state["lock"]:
+            if state["engine"] is None:
+                state["engine"] = engine_module().SearchEngine(current_app.config["INDEX_DIR"])
+    return state["engine"]
+
+
+def query_error_class():
+    return engine_module().QueryError
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.args.get("format") == "json"
+
+
+def error_response(status: int, message: str):
+    if wants_json():
+        return jsonify({"error": message}), status
+    return render_template("error.html", status=status, message=message), status
+
+
+def _register_errors(app: Flask) -> None:
+    messages = {404: "页面不存在", 405: "只支持 GET 请求", 400: "请求参数有误",
+                500: "服务器内部错误，请稍后重试"}
+    for status, msg in messages.items():
+        app.register_error_handler(status, lambda e, s=status, m=msg: error_response(
+            s, getattr(e, "description", None) if s in (400, 404) and _own(e) else m))
+
+
+def _own(e) -> bool:
+    """Descriptions we set ourselves (abort(404, '未找到…')) are Chinese; keep them."""
+    d = getattr(e, "description", "") or ""
+    return any("\u4e00" <= ch <= "\u9fff" for ch in d)
+
+
+def cn_date(value, year=None) -> str:
+    """2019-05-30 → 2019年5月30日; year only → 2019年; nothing → ''."""
+    if value:
+        try:
+            d = _date.fromisoformat(str(value)[:10])
+            return f"{d.year}年{d.month}月{d.day}日"
+        except ValueError:
+            return str(value)
+    return f"{year}年" if year else ""

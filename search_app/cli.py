@@ -1,0 +1,257 @@
+"""`policy-search`: parse, index, search, similar, serve."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+JSONL_FIELDS = ("source", "doc_id", "title", "doc_type", "city", "province", "year", "date",
+                "doc_number", "issuer", "clause_id", "seq", "kind", "label", "heading", "path",
+                "text", "units", "lead_units", "stages")
+
+
+def _out(line: str = "") -> None:
+    sys.stdout.write(line + "\n")
+
+
+def _err(line: str) -> None:
+    sys.stderr.write(line + "\n")
+
+
+def cmd_parse(args) -> int:
+    from indexer.loaders import iter_source_files
+    from indexer.writer import _source_name, parse_file
+    read = skipped = 0
+    for root in map(Path, args.paths):
+        if not root.exists():
+            _err(f"跳过 {root}：文件不存在")
+            skipped += 1
+            continue
+        for path in iter_source_files([root]):
+            source, _, records, reason, warnings = parse_file(path, _source_name(path, root))
+            for w in warnings:
+                _err(f"注意 {source}：{w}")
+            if records is None:
+                _err(f"跳过 {source}：{reason}")
+                skipped += 1
+                continue
+            read += 1
+            if args.jsonl:
+                for r in records:
+                    _out(json.dumps({k: r[k] for k in JSONL_FIELDS}, ensure_ascii=False))
+            else:
+                _print_document(records)
+    _err(f"读取 {read} 个文件，跳过 {skipped} 个")
+    return 0 if read or not skipped else 1
+
+
+def _print_document(records: list[dict]) -> None:
+    r0 = records[0]
+    _out(f"== {r0['source']}  [{r0['doc_id']}]")
+    for key, label in (("title", "标题"), ("doc_type", "文种"), ("city", "城市"),
+                       ("province", "省份"), ("year", "年份"), ("date", "日期"),
+                       ("doc_number", "文号"), ("issuer", "发文机关")):
+        _out(f"  {label}：{r0[key] if r0[key] not in (None, '') else '—'}")
+    _out(f"  条款：{len(records)}")
+    for r in records:
+        path = " › ".join(r["path"])
+        head = f"【{r['heading']}】" if r["heading"] else ""
+        kind = "" if r["kind"] == "clause" else f"<{r['kind']}> "
+        _out(f"  {r['seq']:>3} {kind}{r['label']}{head}  {path}")
+        text = r["text"].replace("\n", " ")
+        _out(f"      {text[:90]}{'…' if len(text) > 90 else ''}")
+        if r["units"]:
+            leads = set(r["lead_units"])
+            _out("      责任单位：" + "、".join(u + ("(牵头)" if u in leads else "")
+                                          for u in r["units"]))
+        _out(f"      学段：{'、'.join(r['stages']) or '通用'}")
+
+
+def _index_dir(args) -> Path:
+    from indexer.writer import default_index_dir
+    return Path(args.index) if args.index else default_index_dir()
+
+
+def cmd_index(args) -> int:
+    from indexer.writer import build_index, default_corpus_dir
+    paths = [Path(p) for p in args.paths] or [default_corpus_dir()]
+    for p in paths:
+        if not p.exists():
+            _err(f"路径不存在：{p}")
+            return 2
+    report = build_index(paths, _index_dir(args), rebuild=args.rebuild, prune=args.prune,
+                         progress=sys.stderr.isatty() or args.progress, log=_err)
+    _err(report.summary())
+    return 0
+
+
+def ensure_index(index_dir: Path) -> None:
+    """First run: build the index from the bundled corpus when there is none."""
+    from indexer.writer import INDEX_NAME, build_index, default_corpus_dir
+    from whoosh import index as whoosh_index
+    if not whoosh_index.exists_in(index_dir, INDEX_NAME):
+        _err(f"首次运行：正在从 {default_corpus_dir()} 建立索引 …")
+        _err(build_index([default_corpus_dir()], index_dir, log=_err).summary())
+
+
+def _search_params(args):
+    from search_app.params import parse_search_params
+    raw = {"q": [args.query or ""], "mode": [args.mode], "sort": [args.sort],
+           "page": [str(args.page)], "size": [str(args.size)]}
+    for f in ("city", "province", "year", "stage", "unit", "lead_unit", "doc_type"):
+        raw[f] = getattr(args, f) or []
+    return parse_search_params(raw)
+
+
+def cmd_search(args) -> int:
+    from search_app.engine import SearchEngine
+    from search_app.params import QueryError
+    index_dir = _index_dir(args)
+    ensure_index(index_dir)
+    try:
+        result = SearchEngine(index_dir).search(_search_params(args))
+    except QueryError as exc:
+        _err(f"错误：{exc}")
+        return 2
+    if args.json:
+        _out(json.dumps(result, ensure_ascii=False, indent=1))
+        return 0
+    q = result["query"]
+    if q["message"]:
+        _err(q["message"])
+    _out(f"共 {result['total']} 条（第 {result['page']}/{result['pages']} 页，{result['took_ms']} ms）")
+    for h in result["hits"]:
+        where = " › ".join(h["path"])
+        _out(f"\n[{h['clause_id']}] 《{h['title']}》{h['city']} {h['year'] or ''} {h['doc_number']}")
+        _out(f"  {where} {h['label']}")
+        _out("  " + _plain_marks(h["fragment"]))
+    return 0
+
+
+def _plain_marks(fragment_html: str) -> str:
+    import html
+    return html.unescape(fragment_html.replace("<mark>", "【").replace("</mark>", "】"))
+
+
+def cmd_similar(args) -> int:
+    from search_app.engine import SearchEngine
+    from search_app.params import QueryError
+    index_dir = _index_dir(args)
+    ensure_index(index_dir)
+    text = Path(args.file).read_text(encoding="utf-8") if args.file else args.text
+    if not text and not args.clause_id:
+        _err("请给出文本、--file 或 --clause-id")
+        return 2
+    try:
+        result = SearchEngine(index_dir).similar(text=text, clause_id=args.clause_id,
+                                                 filters=_search_params(args), limit=args.size)
+    except QueryError as exc:
+        _err(f"错误：{exc}")
+        return 2
+    if args.json:
+        _out(json.dumps(result, ensure_ascii=False, indent=1))
+        return 0
+    if not result["hits"]:
+        _out(result.get("message") or "未找到措辞相近的条款")
+    for h in result["hits"]:
+        _out(f"\n{h['score']:.0%}  [{h['clause_id']}] 《{h['title']}》{h['city']} {h['year'] or ''}")
+        _out("  " + _plain_marks(h["highlighted"]))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    import logging
+    from waitress import serve
+    from search_app.app import create_app
+    index_dir = _index_dir(args)
+    ensure_index(index_dir)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    app = create_app({"INDEX_DIR": str(index_dir), "DEBUG": False})
+    _err(f"服务地址：http://{args.host}:{args.port}/")
+    serve(request_log(app),
+          host=args.host, port=args.port, threads=args.threads, ident="policy-search")
+    return 0
+
+
+def request_log(app):
+    """WSGI middleware: one access-log line per request (method, path, status, ms)."""
+    import logging
+    import time
+    log = logging.getLogger("policy_search.access")
+
+    def middleware(environ, start_response):
+        started = time.perf_counter()
+        status_holder = []
+
+        def sr(status, headers, exc_info=None):
+            status_holder.append(status.split(" ", 1)[0])
+            return start_response(status, headers, exc_info)
+        try:
+            return app(environ, sr)
+        finally:
+            path = environ.get("PATH_INFO", "")
+            qs = environ.get("QUERY_STRING", "")
+            log.info("%s %s %s%s %s %.1fms", environ.get("REMOTE_ADDR", "-"),
+                     environ.get("REQUEST_METHOD"), path, "?" + qs if qs else "",
+                     status_holder[0] if status_holder else "-",
+                     (time.perf_counter() - started) * 1000)
+    return middleware
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="policy-search", description="教育政策文件条款检索")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+
+    p = sub.add_parser("parse", help="解析文件，打印文档信息与条款")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--jsonl", action="store_true", help="每条款一行 JSON")
+    p.set_defaults(func=cmd_parse)
+
+    def with_index(sp):
+        sp.add_argument("--index", help="索引目录（默认 $POLICY_SEARCH_INDEX 或 data/index/）")
+
+    p = sub.add_parser("index", help="建立或增量更新索引")
+    p.add_argument("paths", nargs="*", help="文件或目录（默认 data/corpus/）")
+    with_index(p)
+    p.add_argument("--rebuild", action="store_true", help="清空后重建")
+    p.add_argument("--prune", action="store_true", help="删除已不存在的文件的条款")
+    p.add_argument("--progress", action="store_true", help="显示进度条")
+    p.set_defaults(func=cmd_index)
+
+    def with_filters(sp):
+        with_index(sp)
+        for f in ("city", "province", "year", "stage", "unit", "lead_unit", "doc_type"):
+            sp.add_argument("--" + f.replace("_", "-"), dest=f, action="append")
+        sp.add_argument("--mode", default="keyword", choices=["keyword", "exact"])
+        sp.add_argument("--sort", default="relevance", choices=["relevance", "date", "-date"])
+        sp.add_argument("--page", type=int, default=1)
+        sp.add_argument("--size", type=int, default=10)
+        sp.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("search", help="检索条款")
+    p.add_argument("query", nargs="?", default="")
+    with_filters(p)
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("similar", help="查找措辞相近的条款")
+    p.add_argument("text", nargs="?", default="")
+    p.add_argument("--file")
+    p.add_argument("--clause-id")
+    with_filters(p)
+    p.set_defaults(func=cmd_similar)
+
+    p = sub.add_parser("serve", help="启动网页服务")
+    with_index(p)
+    p.add_argument("--host", default=os.environ.get("POLICY_SEARCH_HOST", "127.0.0.1"))
+    p.add_argument("--port", type=int, default=int(os.environ.get("POLICY_SEARCH_PORT", "8000")))
+    p.add_argument("--threads", type=int, default=8)
+    p.set_defaults(func=cmd_serve)
+
+    args = ap.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

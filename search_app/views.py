@@ -1,0 +1,212 @@
+"""HTML pages: search, document, clause, similar, help, exports.
+
+Every page keeps its state in GET parameters so URLs can be shared; caller mistakes
+render the page with a Chinese message and status 400, never a 500.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlencode
+
+import markdown
+from flask import (Blueprint, Response, abort, jsonify, render_template, request,
+                   url_for)
+from werkzeug.exceptions import BadRequest
+
+from search_app import export
+from search_app.api import (clause_data, document_data, export_cap, parse_params,
+                            request_args, search_data, similar_data, similar_request,
+                            with_citation)
+from search_app.app import FACET_LABELS, get_engine
+
+views = Blueprint("views", __name__)
+HELP_FILE = Path(__file__).resolve().parent / "help.md"
+FACET_ORDER = ("stage", "city", "province", "year", "lead_unit", "unit", "doc_type")
+
+
+class UrlState:
+    """Builds links that change one thing in the current search (shareable GET URLs)."""
+
+    def __init__(self, endpoint: str, pairs: list[tuple[str, str]]):
+        self.endpoint, self.pairs = endpoint, list(pairs)
+
+    def _url(self, pairs) -> str:
+        base = url_for(self.endpoint)
+        return f"{base}?{urlencode(pairs)}" if pairs else base
+
+    def _no_page(self):
+        return [(k, v) for k, v in self.pairs if k != "page"]
+
+    def has(self, name: str, value: str) -> bool:
+        return (name, str(value)) in self.pairs
+
+    def toggle(self, name: str, value: str) -> str:
+        pair = (name, str(value))
+        rest = self._no_page()
+        return self._url([p for p in rest if p != pair] if pair in rest else rest + [pair])
+
+    def set(self, name: str, value) -> str:
+        rest = [p for p in self.pairs if p[0] != name and (name == "page" or p[0] != "page")]
+        if value not in (None, ""):
+            rest.append((name, str(value)))
+        return self._url(rest)
+
+    def with_endpoint(self, endpoint: str) -> str:
+        return UrlState(endpoint, self._no_page())._url(self._no_page())
+
+
+def doc_link(hit: dict, q: str = "", mode: str = "keyword") -> str:
+    """Document page scrolled to the clause, with the search words marked."""
+    pairs = [("q", q)] if q else []
+    if q and mode != "keyword":
+        pairs.append(("mode", mode))
+    pairs.append(("clause", hit["clause_id"]))
+    return f"{url_for('views.document', doc_id=hit['doc_id'])}?{urlencode(pairs)}#{hit['clause_id']}"
+
+
+def display(clause: dict) -> dict:
+    """Clause record plus what the templates show: citation, whether to print the label."""
+    label, text = clause.get("label") or "", (clause.get("text") or "").lstrip()
+    return {**with_citation(clause), "show_label": bool(label) and not text.startswith(label)}
+
+
+def _render(template: str, status: int = 200, **ctx):
+    return render_template(template, doc_link=doc_link, **ctx), status
+
+
+@views.get("/")
+def search():
+    args = request_args()
+    error, result, params = "", None, None
+    try:
+        params = parse_params(args)
+        result = search_data(params)
+    except BadRequest as e:
+        if request.args.get("format") == "json":
+            raise
+        error = e.description
+    if request.args.get("format") == "json":
+        return jsonify(result)
+    state = UrlState("views.search", params.to_args() if params else
+                     [(k, v) for k, vs in args.items() for v in vs if k not in ("page",)])
+    q = params.q if params else (args.get("q") or [""])[-1]
+    mode = params.mode if params else "keyword"
+    facets = []
+    if result:
+        for name in FACET_ORDER:
+            values = result["facets"].get(name) or []
+            if values:
+                facets.append((name, FACET_LABELS[name], values))
+    chips = [(name, v) for name, v in state.pairs if name in FACET_LABELS]
+    hits = [display(h) for h in (result or {}).get("hits", [])]
+    return _render("search.html", 400 if error else 200, error=error, result=result, hits=hits,
+                   params=params, q=q, mode=mode, state=state, facets=facets, chips=chips,
+                   export_cap=export_cap())
+
+
+@views.get("/documents/<doc_id>")
+def document(doc_id):
+    doc = document_data(doc_id)
+    if request.args.get("format") == "json":
+        return jsonify(doc)
+    q = (request.args.get("q") or "").strip()
+    mode = request.args.get("mode") if request.args.get("mode") in ("keyword", "exact") else "keyword"
+    engine = get_engine()
+    blocks, toc, prev = [], [], []
+    for clause in doc["clauses"]:
+        path = list(clause.get("path") or [])
+        # a heading is new when it differs from the previous clause's path at that depth
+        common = 0
+        while common < min(len(path), len(prev)) and path[common] == prev[common]:
+            common += 1
+        for depth in range(common, len(path)):
+            anchor = f"h-{clause['clause_id']}-{depth}"
+            blocks.append({"type": "heading", "level": min(depth + 2, 6), "text": path[depth],
+                           "anchor": anchor})
+            if depth < 2:
+                toc.append({"depth": depth, "text": path[depth], "anchor": anchor})
+        prev = path
+        marked = engine.mark(clause["text"], q, mode) if q else None
+        blocks.append({"type": "clause", "clause": display(clause), "marked": marked})
+    return _render("document.html", doc=doc, blocks=blocks, toc=toc, q=q, mode=mode,
+                   target=request.args.get("clause", ""))
+
+
+@views.get("/clauses/<clause_id>")
+def clause(clause_id):
+    data = clause_data(clause_id)
+    if request.args.get("format") == "json":
+        return jsonify(data)
+    return _render("clause.html", clause=display(data))
+
+
+@views.get("/similar")
+def similar():
+    error, result, params, text, clause_id, source = "", None, None, "", "", None
+    try:
+        text, clause_id, params = similar_request()
+        if text or clause_id:
+            result = similar_data(text, clause_id, params)
+            if clause_id:
+                source = get_engine().clause(clause_id)
+    except BadRequest as e:
+        if request.args.get("format") == "json":
+            raise
+        error = e.description
+    if request.args.get("format") == "json":
+        if result is None:
+            abort(400, "请提供 text（一段文字）或 clause_id（条款编号）")
+        return jsonify(result)
+    state = UrlState("views.similar", params.to_args() if params else [])
+    chips = [(name, v) for name, v in state.pairs if name in FACET_LABELS]
+    return _render("similar.html", 400 if error else 200, error=error, result=result,
+                   text=text, clause_id=clause_id, source=source, chips=chips, state=state,
+                   similar_base=[p for p in ([("text", text)] if text else [])
+                                 + ([("clause_id", clause_id)] if clause_id else [])])
+
+
+@views.get("/help")
+def help_page():
+    body = markdown.markdown(HELP_FILE.read_text(encoding="utf-8"),
+                             extensions=["tables", "fenced_code", "toc"])
+    return _render("help.html", body=body)
+
+
+def _export_hits():
+    args = {k: v for k, v in request_args().items() if k not in ("page", "size")}
+    cap = export_cap()
+    params = parse_params({**args, "size": [str(cap)]}, max_size=cap)
+    result = search_data(params)
+    return params, result
+
+
+@views.get("/export.csv")
+def export_csv():
+    params, result = _export_hits()
+    body = export.to_csv(result["hits"], request.url_root)
+    return Response(body, mimetype="text/csv; charset=utf-8", headers={
+        "Content-Disposition": export.disposition("检索结果.csv")})
+
+
+@views.get("/export.md")
+def export_md():
+    params, result = _export_hits()
+    body = export.to_markdown(result, request.url_root)
+    return Response(body, mimetype="text/markdown; charset=utf-8", headers={
+        "Content-Disposition": export.disposition("检索结果.md")})
+
+
+@views.get("/export.docx")
+def export_docx():
+    ids = [i for i in request.args.getlist("clause_id") if i.strip()]
+    if not ids:
+        abort(400, "请先勾选要导出的条款")
+    if len(ids) > export_cap():
+        abort(400, f"一次最多导出 {export_cap()} 条")
+    clauses = []
+    for cid in dict.fromkeys(ids):
+        clauses.append(clause_data(cid))
+    return Response(export.to_docx(clauses, request.url_root),
+                    mimetype="application/vnd.openxmlformats-officedocument."
+                             "wordprocessingml.document",
+                    headers={"Content-Disposition": export.disposition("条款摘编.docx")})

@@ -1,0 +1,252 @@
+"""A tiny in-memory stand-in for search_app.engine, following docs ENGINE_API.md.
+
+Used by web tests that must not depend on the index builder (error paths, XSS,
+exports). Records are real clauses copied by hand from data/corpus.
+"""
+from __future__ import annotations
+
+import html
+import re
+import time
+from dataclasses import dataclass, field
+
+FACETS = ("city", "province", "year", "stage", "unit", "lead_unit", "doc_type")
+LIST_PARAMS = FACETS
+EXPORT_CAP = 2000
+
+
+class QueryError(ValueError):
+    """A caller's mistake, message in Chinese."""
+
+
+@dataclass
+class SearchParams:
+    q: str = ""
+    mode: str = "keyword"
+    city: list[str] = field(default_factory=list)
+    province: list[str] = field(default_factory=list)
+    year: list[str] = field(default_factory=list)
+    stage: list[str] = field(default_factory=list)
+    unit: list[str] = field(default_factory=list)
+    lead_unit: list[str] = field(default_factory=list)
+    doc_type: list[str] = field(default_factory=list)
+    sort: str = "relevance"
+    page: int = 1
+    size: int = 20
+
+    def to_args(self) -> list[tuple[str, str]]:
+        out = []
+        if self.q:
+            out.append(("q", self.q))
+        if self.mode != "keyword":
+            out.append(("mode", self.mode))
+        for name in FACETS:
+            out += [(name, v) for v in getattr(self, name)]
+        if self.sort != "relevance":
+            out.append(("sort", self.sort))
+        if self.page != 1:
+            out.append(("page", str(self.page)))
+        if self.size != 20:
+            out.append(("size", str(self.size)))
+        return out
+
+
+def _int(args, name, default, lo, hi, label):
+    vals = args.get(name) or []
+    if not vals or vals[-1] == "":
+        return default
+    try:
+        n = int(vals[-1])
+    except ValueError:
+        raise QueryError(f"{label}必须是整数：{vals[-1]}") from None
+    if not lo <= n <= hi:
+        raise QueryError(f"{label}超出范围（{lo}–{hi}）：{n}")
+    return n
+
+
+def parse_search_params(args, max_size: int = 100) -> SearchParams:
+    known = {"q", "mode", "sort", "page", "size", *FACETS}
+    for name in args:
+        if name not in known:
+            raise QueryError(f"未知参数：{name}")
+    p = SearchParams()
+    p.q = " ".join(v.strip() for v in args.get("q", []) if v.strip())
+    p.mode = (args.get("mode") or ["keyword"])[-1] or "keyword"
+    if p.mode not in ("keyword", "exact"):
+        raise QueryError(f"检索模式只能是 keyword 或 exact：{p.mode}")
+    p.sort = (args.get("sort") or ["relevance"])[-1] or "relevance"
+    if p.sort not in ("relevance", "date", "-date"):
+        raise QueryError(f"排序方式无效：{p.sort}")
+    for name in FACETS:
+        setattr(p, name, [v for v in args.get(name, []) if v])
+    for y in p.year:
+        if not re.fullmatch(r"\d{4}(-\d{4})?", y):
+            raise QueryError(f"年份格式应为 2019 或 2015-2020：{y}")
+    p.page = _int(args, "page", 1, 1, 10**6, "页码")
+    p.size = _int(args, "size", 20, 1, max_size, "每页条数")
+    return p
+
+
+_PANJIN = dict(source="002_b243c2944faa9261.txt", doc_id="b243c2944faa9261",
+               title="盘锦市推进教育高质量发展行动计划", doc_type="行动计划", city="盘锦市",
+               province="辽宁省", year=2019, date="2019-05-30",
+               doc_number="盘政办发〔2019〕24号", issuer="盘锦市人民政府办公室")
+_ZJK = dict(source="004_57cabfa954bdb4bd.txt", doc_id="57cabfa954bdb4bd",
+            title="张家口市推进教育高质量发展实施方案", doc_type="实施方案", city="张家口市",
+            province="河北省", year=2021, date="2021-11-09", doc_number="",
+            issuer="张家口市教育局")
+
+
+def _clause(doc, seq, label, heading, path, text, units=(), lead=(), stages=(), kind="clause"):
+    return {**doc, "clause_id": f"{doc['doc_id']}-{seq:04d}", "seq": seq, "kind": kind,
+            "label": label, "heading": heading, "path": list(path), "text": text,
+            "units": list(units), "lead_units": list(lead), "stages": list(stages)}
+
+
+CLAUSES = [
+    _clause(_PANJIN, 1, "", "", [], "为切实推进全市教育高质量发展,加快推进教育现代化进程,"
+            "助力盘锦全面振兴、全方位振兴,结合实际,制定本计划。"),
+    _clause(_PANJIN, 2, "(三)", "实施学前教育优质普惠行动计划", ["二、重点任务"],
+            "(三)实施学前教育优质普惠行动计划。多方式扩大普惠性幼儿园供给,健全学前教育发展体制机制,"
+            "提高学前教育质量。到2020年,普惠性幼儿园在园儿童占比达到80%以上。",
+            ["各区县政府", "市教育局", "市自然资源局"], ["各区县政府"], ["学前教育"]),
+    _clause(_PANJIN, 3, "(四)", "实施义务教育优质均衡行动计划", ["二、重点任务"],
+            "(四)实施义务教育优质均衡行动计划。到2019年底,全面消除56人以上大班额,"
+            "到2022年,实现小学班额不超过45人,初中不超过50人,基本消除大校额。",
+            ["各区县政府", "市教育局"], ["各区县政府"], ["义务教育"]),
+    _clause(_PANJIN, 4, "(九)", "实施教师队伍管理体制改革行动计划", ["二、重点任务"],
+            "(九)实施教师队伍管理体制改革行动计划。通过“县管校聘”等管理体制改革,"
+            "初步建立中小学教师良性流动常态机制。", ["市教育局", "市委编办"], ["市教育局"],
+            ["义务教育"]),
+    _clause(_ZJK, 1, "(三)", "实现农村学前教育全覆盖", ["三、科学推进学前教育建设,提升普及普惠水平"],
+            "(三)实现农村学前教育全覆盖。实施农村学前教育全覆盖工程,实现农村学前教育全覆盖。"
+            "(责任单位:市教育局、市发改委、市财政局,各县区党委、政府)",
+            ["市教育局", "市发改委", "市财政局"], ["市教育局"], ["学前教育"]),
+    _clause(_ZJK, 2, "(四)", "全面提升城镇学前教育普惠水平",
+            ["三、科学推进学前教育建设,提升普及普惠水平"],
+            "(四)全面提升城镇学前教育普惠水平。采取多种措施扩大城乡公办园和普惠性民办园覆盖面。"
+            "到2025年,全市新增普惠性幼儿园100所,普惠性幼儿园覆盖率达到85%。",
+            ["市教育局", "市财政局"], ["市教育局"], ["学前教育"]),
+]
+
+
+def _terms(q: str) -> list[str]:
+    return [t for t in re.split(r"\s+", q) if t]
+
+
+class FakeEngine:
+    def __init__(self, clauses: list[dict] | None = None):
+        self.clauses = clauses if clauses is not None else [dict(c) for c in CLAUSES]
+
+    # -- helpers -------------------------------------------------------------
+    def mark(self, text: str, q: str, mode: str = "keyword") -> str:
+        terms = [q.strip()] if mode == "exact" else _terms(q)
+        terms = [t for t in terms if t]
+        if not terms:
+            return html.escape(text)
+        pat = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)))
+        out, last = [], 0
+        for m in pat.finditer(text):
+            out.append(html.escape(text[last:m.start()]))
+            out.append(f"<mark>{html.escape(m.group())}</mark>")
+            last = m.end()
+        out.append(html.escape(text[last:]))
+        return "".join(out)
+
+    def _matches(self, c: dict, p: SearchParams) -> bool:
+        if p.q:
+            terms = [p.q] if p.mode == "exact" else _terms(p.q)
+            if not all(t in c["text"] for t in terms):
+                return False
+        for name, key in (("city", "city"), ("province", "province"), ("doc_type", "doc_type")):
+            vals = getattr(p, name)
+            if vals and c[key] not in vals:
+                return False
+        if p.year and not any(_year_in(c["year"], y) for y in p.year):
+            return False
+        if p.stage and not set(p.stage) & set(c["stages"] or ["通用"]):
+            return False
+        if p.unit and not set(p.unit) & set(c["units"]):
+            return False
+        if p.lead_unit and not set(p.lead_unit) & set(c["lead_units"]):
+            return False
+        return True
+
+    # -- contract ------------------------------------------------------------
+    def search(self, p: SearchParams) -> dict:
+        t0 = time.perf_counter()
+        hits = [c for c in self.clauses if self._matches(c, p)]
+        if p.sort == "date" or not p.q:
+            hits.sort(key=lambda c: (c["date"], -c["seq"]), reverse=True)
+        elif p.sort == "-date":
+            hits.sort(key=lambda c: (c["date"], c["seq"]))
+        total = len(hits)
+        pages = max(1, -(-total // p.size))
+        if p.page > pages:
+            raise QueryError(f"页码超出范围：共 {pages} 页")
+        facets = {name: {} for name in FACETS}
+        for c in hits:
+            for name, vals in (("city", [c["city"]]), ("province", [c["province"]]),
+                               ("year", [str(c["year"])]), ("stage", c["stages"] or ["通用"]),
+                               ("unit", c["units"]), ("lead_unit", c["lead_units"]),
+                               ("doc_type", [c["doc_type"]])):
+                for v in vals:
+                    facets[name][v] = facets[name].get(v, 0) + 1
+        page = hits[(p.page - 1) * p.size: p.page * p.size]
+        out_hits = []
+        for c in page:
+            hl = self.mark(c["text"], p.q, p.mode)
+            out_hits.append({**c, "score": 1.0, "fragment": hl[:120], "highlighted": hl})
+        return {"total": total, "page": p.page, "size": p.size, "pages": pages,
+                "took_ms": round((time.perf_counter() - t0) * 1000, 2),
+                "query": {"q": p.q, "mode": p.mode, "parsed": p.q, "fallback": False, "message": ""},
+                "filters": {n: getattr(p, n) for n in FACETS if getattr(p, n)},
+                "sort": p.sort, "hits": out_hits,
+                "facets": {n: [{"value": v, "count": k} for v, k in
+                               sorted(d.items(), key=lambda kv: -kv[1])] for n, d in facets.items()}}
+
+    def clause(self, clause_id: str) -> dict | None:
+        return next((dict(c) for c in self.clauses if c["clause_id"] == clause_id), None)
+
+    def document(self, doc_id: str) -> dict | None:
+        cl = [dict(c) for c in self.clauses if c["doc_id"] == doc_id]
+        if not cl:
+            return None
+        keys = ("doc_id", "source", "title", "doc_type", "city", "province", "year", "date",
+                "doc_number", "issuer")
+        return {**{k: cl[0][k] for k in keys}, "clauses": sorted(cl, key=lambda c: c["seq"])}
+
+    def similar(self, text=None, clause_id=None, filters=None, limit=20) -> dict:
+        t0 = time.perf_counter()
+        if clause_id:
+            src = self.clause(clause_id)
+            if src is None:
+                raise QueryError(f"未找到条款：{clause_id}")
+            text = src["text"]
+        text = (text or "").strip()
+        if not text:
+            raise QueryError("请输入一段文字或指定条款")
+        grams = {text[i:i + 2] for i in range(len(text) - 1)}
+        hits = []
+        for c in self.clauses:
+            if c["clause_id"] == clause_id or (filters and not self._matches(
+                    c, SearchParams(**{**filters.__dict__, "q": ""}))):
+                continue
+            cg = {c["text"][i:i + 2] for i in range(len(c["text"]) - 1)}
+            score = len(grams & cg) / max(1, len(grams))
+            if score >= 0.1:
+                hits.append({**c, "score": round(score, 3), "passages": [],
+                             "highlighted": html.escape(c["text"]),
+                             "input_highlighted": html.escape(text)})
+        hits.sort(key=lambda h: -h["score"])
+        hits = hits[:limit]
+        return {"total": len(hits), "took_ms": round((time.perf_counter() - t0) * 1000, 2),
+                "input": text, "input_highlighted": html.escape(text), "hits": hits,
+                "message": "" if hits else "未找到措辞相近的条款"}
+
+
+def _year_in(year, spec: str) -> bool:
+    if year is None:
+        return False
+    lo, _, hi = spec.partition("-")
+    return int(lo) <= int(year) <= int(hi or lo)

@@ -56,7 +56,8 @@ for _w in ("浏览次数 阅读次数 点击次数 点击数 访问次数 访问
            "点击 人气 阅读数 浏览数").split():
     _LABELS[_w] = (lambda v: bool(_COUNT.match(v)), False)
 for _w in ("来源 信息来源 文章来源 稿件来源 稿源 作者 审核 审核人 初审 复审 终审 校对 审校 审稿 "
-           "责任编辑 编辑 撰稿 供稿 摄影 发布人 发布者 录入 录入人 发稿人 分享到 分享").split():
+           "责任编辑 编辑 撰稿 供稿 摄影 发布人 发布者 录入 录入人 发稿人 分享到 分享 "
+           "版权所有 主办单位 承办单位 协办单位 网站标识码 技术支持 备案号").split():
     _LABELS[_w] = (_short, False)
 for _w in ("字号 字体 选择阅读字号 阅读字号 字体大小 文字大小").split():
     _LABELS[_w] = (lambda v: bool(_FONT.match(v)), False)
@@ -79,6 +80,7 @@ _BUTTON_RE = re.compile(
 _URL_RE = re.compile(r"(?:https?://|www\.)[\w\-.~:/?#@!$&'*+,;=%]+|"
                      r"\b[\w\-]+(?:\.[\w\-]+)*\.(?:gov|edu|com|org|net)(?:\.cn)?(?:/[\w\-./?=&%#]*)?",
                      re.I)
+_SITE_ID_RE = re.compile(r"[\u4e00-\u9fff]{0,2}(?:ICP|公网安)备\s*[\d\-]+号(?:-\d+)?")
 _FILLER = re.compile(r"[\s\u00a0\u3000|｜/\\·•\-–—_:：>＞»【】\[\]（）()<>]*")
 
 _BREADCRUMB = re.compile(
@@ -89,7 +91,7 @@ _INTERPRETATION = re.compile(r"^【?(?:文件|政策|相关|图文|图解|视频
 _RELATED = re.compile(r"^(?:相关链接|相关阅读|相关文章|相关新闻|相关信息)" f"{_WS}*[:：]?")
 # GB/T 9704 版记: "抄送：…" and "XX办公室  2019年5月30日印发"
 CC_START = re.compile(f"^抄{_WS}*送{_WS}*[:：]")
-_ISSUED = re.compile(r"^.{2,40}?" f"{_WS}*" r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日" f"{_WS}*印\s*发$")
+_ISSUED = re.compile(r"^.{2,40}?" f"{_WS}*" r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日" rf"{_WS}*印\s*发$")
 _RULE = re.compile(r"^[\-—–─━_=＝*＊~～·.。\s]{3,}$")            # a drawn separator line
 _PAGE_NUMBER = re.compile(r"^(?:[\-—–－~～]\s*\d{1,4}\s*[\-—–－~～]|第\s*\d{1,4}\s*页"
                           r"(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$")
@@ -135,6 +137,8 @@ def _only_chrome_pieces(line: str) -> bool:
         value = line[m.end():end]
         value, buttons = _BUTTON_RE.subn(" ", value)
         value, urls = _URL_RE.subn(" ", value)
+        value, ids = _SITE_ID_RE.subn(" ", value)
+        urls += ids
         value = value.strip(" \t\u00a0\u3000|｜•·")
         check, weak = _LABELS[label]
         if not check(value):
@@ -143,6 +147,8 @@ def _only_chrome_pieces(line: str) -> bool:
         weak_only = weak_only and weak and not buttons and not urls
     head, n_buttons = _BUTTON_RE.subn(" ", head)
     head, n_urls = _URL_RE.subn(" ", head)
+    head, n_ids = _SITE_ID_RE.subn(" ", head)
+    n_urls += n_ids
     if _FILLER.fullmatch(head) is None:
         return False
     pieces += n_buttons + n_urls

@@ -82,7 +82,7 @@ def _drop_chrome(lines: list[str]) -> list[str | None]:
             out.append(_BREAK)
         elif is_page_number(line):
             continue
-        elif CC_START.match(line):
+        elif CC_START.match(line) and _is_cc_value(CC_START.sub("", line)):
             # 抄送：A，B，\n C，D。 — continuation lines are more unit lists
             while i < len(lines) and lines[i] and _is_unit_list(lines[i]):
                 i += 1
@@ -92,6 +92,11 @@ def _drop_chrome(lines: list[str]) -> list[str | None]:
         else:
             out.append(line)
     return out
+
+
+def _is_cc_value(value: str) -> bool:
+    value = value.strip(_STRIP)
+    return not value or _is_unit_list(value)
 
 
 def _is_unit_list(line: str) -> bool:
@@ -172,7 +177,12 @@ def _should_join(prev: str, nxt: str, wrap: int | None) -> bool:
         return False
     if wrap is not None:
         # in wrapped text a heading is a short line; a full one goes on, even a long title
-        return _width(prev) >= 0.85 * wrap
+        # — but a full title line does not run on into a sentence unless it splits a word
+        if _width(prev) < 0.85 * wrap:
+            return False
+        if not _ANY_PUNCT.search(prev) and _ANY_PUNCT.search(nxt):
+            return _splits_word(prev, nxt)
+        return True
     return not _is_heading(prev) and len(prev) >= 12 and _splits_word(prev, nxt)
 
 

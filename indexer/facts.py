@@ -51,12 +51,12 @@ _META_LABELS = {
 _LABEL_RE = "|".join(r"\s*".join(label) for label in sorted(_META_LABELS, key=len, reverse=True))
 _META = re.compile(rf"(?<![\u4e00-\u9fff])(?P<label>{_LABEL_RE})\s*[:：]\s*(?P<value>.*?)"
                    r"(?=\s{2,}|\s+\S{1,6}\s*[:：]|$)")
-_ORGAN_END = re.compile(r"(人民政府|政府|办公室|办公厅|委员会|常委会|局|厅|委|部|院|署|办|党委|中心|联合会)$")
+_ORGAN_END = re.compile(r"(人民政府|政府|办公室|办公厅|委员会|常委会|局|厅|委|部|部门|院|署|办|党委|中心|联合会)$")
 _CHROME = re.compile(r"您现在所在的位置|首页\s*>|www\.|https?:|浏览|阅读|索\s*引\s*号|主\s*题\s*词|字号|打印|"
                      r"^\s*(?:附件\s*\d*|此件公开发布|[（(][^）)]*[)）])\s*$")
 _NATIONAL_ISSUER = re.compile(
     r"^(?:中华人民共和国|全国人民代表大会|全国人大|国务院|中共中央|中央|最高人民法院|最高人民检察院|"
-    r"国家[\u4e00-\u9fff]{1,12}(?:局|委员会|委|署|院)|[^市县区省州盟旗]{1,12}部(?:办公厅)?$)")
+    r"国家[\u4e00-\u9fff]{1,12}(?:局|委员会|委|署|院)|[^市县区省州盟旗]{1,12}部(?:等|办公厅|$))")
 _LAW_ISSUER = re.compile(r"([\u4e00-\u9fff]*?)第[一二三四五六七八九十]+届"
                          r"(全国人民代表大会常务委员会|全国人民代表大会|人民代表大会常务委员会|人民代表大会)")
 _PLAN_YEARS = re.compile(r"[（(]?((?:19|20)\d{2})\s*[-—–~至]\s*(?:19|20)?\d{2}\s*年?[)）]?")
@@ -163,6 +163,12 @@ def _title(head: list[str]) -> tuple[str, str]:
     return "", ""
 
 
+def _title_issuer(title: str) -> str:
+    """盘锦市委宣传部关于开展读书活动的通知 → 盘锦市委宣传部."""
+    m = re.match(r"(.{2,40}?)关于", title)
+    return m[1] if m and _ORGAN_END.search(m[1]) else ""
+
+
 def _first_word(s: str) -> str:
     return s.split()[0] if s.split() else ""
 
@@ -264,7 +270,7 @@ def extract_facts(raw_text: str, lines: list[str], source_name: str) -> DocFacts
                 break
 
     issuer = (sig_issuer or notice_issuer or _first_word(meta.get("issuer", ""))
-              or _first_word(meta.get("source", "")) or law_issuer)
+              or _first_word(meta.get("source", "")) or law_issuer or _title_issuer(title))
 
     date = ""
     for candidate in (meta.get("written", ""), sig_date, meta.get("published", ""), meta.get("time", ""), law_date):

@@ -10,6 +10,7 @@ from analyzers.normalize import normalize
 from indexer.numbering import ANNEX, parse_number
 
 _COMMENT = re.compile(r"^<!--.*-->$", re.S)
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
 _INFO_END = "<!-- INFO END -->"
 # Sentence punctuation: a line holding any of it is text, not a title.
 _PUNCT = re.compile(r"[。，,；;：:！？!?]")
@@ -17,13 +18,13 @@ _DATE = re.compile(r"^[(（]?(\d{4}|[〇○零一二三四五六七八九]{4})\s
 _PUBLIC = re.compile(r"^[(（](此件|信息公开|此页)[^)）]{0,20}[)）]$")
 _ISSUER = re.compile(r"(办公室|办公厅|人民政府|政府|委员会|管委会|局|厅|部|委|办|中心|院|会|校|处)$")
 # the paragraph of a cover letter that hands the policy over
-_HAND_OVER = re.compile(r"印发给你们|现印发|现予印发|予以印发|印发给各|印发《")
+_HAND_OVER = re.compile(r"印发给你们|现印发|现予印发|现将.{0,80}印发|印发给各")
 _COLOPHON = re.compile(r"^(抄送|抄报)\s*[:：]|^\S{2,30}\s+\d{4}年\d{1,2}月\d{1,2}日印发$")
 
 
 def prepare(lines: list[str]) -> list[str]:
     """Stripped, non-empty paragraphs without HTML comments or a lawrefbook header block."""
-    out = [ln.strip() for ln in lines]
+    out = [_INVISIBLE.sub("", ln).strip() for ln in lines]
     if _INFO_END in out:                         # title + history lines are the header
         out = out[out.index(_INFO_END) + 1:]
     return [ln for ln in out if ln and not _COMMENT.match(ln)]
@@ -31,6 +32,10 @@ def prepare(lines: list[str]) -> list[str]:
 
 def _key(s: str) -> str:
     return re.sub(r"[\s《》〈〉\"“”#]", "", normalize(s))
+
+
+def has_punctuation(line: str) -> bool:
+    return bool(_PUNCT.search(line)) or "、" in line
 
 
 def is_short_title_line(line: str) -> bool:
@@ -47,7 +52,9 @@ def is_title_part(line: str, titles: list[str]) -> bool:
         return True
     k = _key(line)
     if len(k) >= 4 and any(k in t for t in titles):
-        return True
+        return True                               # the title, or one line of it
+    if any(len(t) >= 6 and t in k and len(k) <= len(t) + 30 for t in titles):
+        return True                               # "盘政办发〔2019〕24号 <title>"
     num = parse_number(line)
     if num and num.style != ANNEX:                # "附件2" above a title is part of it
         return False

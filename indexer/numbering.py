@@ -80,7 +80,7 @@ _LAW_HEADING = re.compile(rf"^第{_WS}*({CN_NUM}+|\d+){_WS}*(分编|编|部分|�
 _SENTENCE_END = re.compile(r"[。；;！？!?]")
 
 _GENERIC = [
-    ("cn_dun", re.compile(rf"^({CN_NUM}{{1,4}})[、．](?![{CN_DIGITS}十]、?)\s*(.*)$", re.S)),
+    ("cn_dun", re.compile(rf"^({CN_NUM}{{1,4}})(?:[、．]|\.(?!\d))(?![{CN_DIGITS}十]、?)\s*(.*)$", re.S)),
     ("cn_paren", re.compile(rf"^[（(]({CN_NUM}{{1,4}})[）)]\s*(.*)$", re.S)),
     ("ar_paren", re.compile(r"^[（(]([0-9０-９]{1,3})[）)]\s*(.*)$", re.S)),
     ("ar_dot", re.compile(r"^([0-9０-９]{1,3})(?:[、．]|\.(?![0-9]))\s*(.*)$", re.S)),

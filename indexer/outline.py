@@ -17,7 +17,8 @@ from indexer.numbering import (ANNEX, ARTICLE, GENERIC, MARKDOWN, NOTE, Number,
 from indexer.records import ANNOTATION, CLAUSE, COVER, RawClause
 
 _MAX_HEADING = 40
-_ANNOTATION_ANNEX = re.compile(r"注释|解释|释义")
+# an annex of annotations is titled 名词注释 / 名词解释 / 术语释义 (not "…若干问题的解释")
+_ANNOTATION_ANNEX = re.compile(r"^\S{0,6}(注释|解释|释义)$")
 _HEAD_END = re.compile(r"[。：:！？!?]")
 # "修改为：" / "增加一条，作为第十条之一：" — the new wording follows (not "作如下规定：")
 _ANNOUNCES_WORDING = re.compile(r"(修改|改|增加|增写|增设|作为|修订|表述|补充|替换)[^：:。]{0,30}[：:]$")
@@ -196,6 +197,11 @@ class _Outline:
             t.heading += re.sub(r"\s+", " ", line)
             self.annex_title_lines += 1
             return
+        if t.num and t.num.law_rank is not None and t.style != ARTICLE and t.heading \
+                and not t.paras and not t.children \
+                and len(line) <= 20 and not fm.has_punctuation(line):
+            t.heading += line                           # a heading broken over two lines
+            return
         t.paras.append(line)
 
 
@@ -206,7 +212,7 @@ def _emit(node: _Node, path: list[str], kind: str, out: list[RawClause]) -> None
         for c in node.children:
             _emit(c, [], kind, out)
         return
-    if node.style == NOTE or (node.style == ANNEX and _ANNOTATION_ANNEX.search(node.heading)):
+    if node.style == NOTE or (node.style == ANNEX and _ANNOTATION_ANNEX.search(node.heading.replace(" ", ""))):
         kind = ANNOTATION
     parts = node.paras if node.title_only else [node.own, *node.paras]
     text = "\n".join(p for p in parts if p)

@@ -84,6 +84,14 @@ def _badness(text: str) -> float:
     return bad / len(sample)
 
 
+def _odd_share(text: str) -> float:
+    """Share of the non-ASCII characters that are implausible in Chinese text."""
+    sample = [ch for ch in text[:_SAMPLE] if ord(ch) > 0x7F]
+    if not sample:
+        return 0.0
+    return sum(1 for ch in sample if _implausible(ch)) / len(sample)
+
+
 def _try(data: bytes, codec: str) -> tuple[str, float]:
     text = data.decode(codec, errors="replace")
     return text, _badness(text)
@@ -102,9 +110,21 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
     if looks_binary(data):
         raise UnreadableFile("二进制文件，不是文本")
     try:
-        return data.decode("utf-8"), "utf-8"
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        # short GBK can be valid UTF-8 too (学校 → "ѧУ"): Cyrillic where Chinese was meant
+        if _odd_share(text) < 0.5:
+            return text, "utf-8"
+        for codec in _CANDIDATES:
+            try:
+                other = data.decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if _odd_share(other) == 0:
+                return other, codec
+        return text, "utf-8"
     declared = _codec(declared)
     if declared and declared not in ("utf-8", "ascii"):
         try:
@@ -112,8 +132,8 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
         except (UnicodeDecodeError, LookupError):
             pass
     # UTF-8 with a few damaged bytes (a truncated download) is still UTF-8
-    text, bad = _try(data, "utf-8")
-    if bad < 0.01:
+    text = data.decode("utf-8", errors="replace")
+    if text.count("\ufffd") < len(text) * 0.01 and _odd_share(text) < 0.05:
         return text, "utf-8"
     best: tuple[float, str, str] | None = None
     for codec in _CANDIDATES:                   # in order of preference: ties keep GB18030

@@ -9,11 +9,12 @@ The locator follows the outline levels of GB/T 9704 公文: 一、 is a 部分, 
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 _CN_NUM = "零〇一二三四五六七八九十百千两"
 
 # (pattern, formatter) for one outline label, tried in order
-_LEVELS: list[tuple[re.Pattern, str, callable]] = [
+_LEVELS: list[tuple[re.Pattern, str, Callable[[re.Match], str]]] = [
     # 第十二条 / 第三章 / 第二节 / 第一部分 — already in citation form
     (re.compile(rf"^第([{_CN_NUM}\d]+)(条|章|节|部分|编|款)"), "article",
      lambda m: f"第{m.group(1)}{m.group(2)}"),
@@ -43,12 +44,11 @@ def locator_part(label: str) -> tuple[str, str] | None:
 def locator(clause: dict) -> str:
     """第二部分第（九）条 — from the ancestor headings (path) and the clause label."""
     label = (clause.get("label") or "").strip()
-    own = locator_part(label)
-    if label.startswith("注释") or label.startswith("注"):
+    if label.startswith("注"):
         return label                       # annotations are cited by their own mark
-    if own and own[0] == "article":
-        if own[1].endswith("条"):
-            return own[1]                  # law article: unique in the whole text
+    own = locator_part(label)
+    if own and own[0] == "article" and own[1].endswith("条"):
+        return own[1]                      # law article: unique in the whole text
     parts: list[str] = []
     for heading in clause.get("path") or []:
         found = locator_part(heading)
@@ -56,7 +56,6 @@ def locator(clause: dict) -> str:
             parts.append(found[1])
     if own:
         parts.append(own[1])
-    # keep only the innermost article number if a law path leaks in (第一章 … 第五条)
     return "".join(parts)
 
 

@@ -18,6 +18,7 @@ from search_app.api import (clause_data, document_data, export_cap, parse_params
                             request_args, search_data, similar_data, similar_request,
                             with_citation)
 from search_app.app import FACET_LABELS, get_engine
+from search_app.citation import locator_part
 
 views = Blueprint("views", __name__)
 HELP_FILE = Path(__file__).resolve().parent / "help.md"
@@ -65,9 +66,19 @@ def doc_link(hit: dict, q: str = "", mode: str = "keyword") -> str:
 
 
 def display(clause: dict) -> dict:
-    """Clause record plus what the templates show: citation, whether to print the label."""
-    label, text = clause.get("label") or "", (clause.get("text") or "").lstrip()
-    return {**with_citation(clause), "show_label": bool(label) and not text.startswith(label)}
+    """Clause record plus what the templates show: citation, label/heading placement.
+
+    The parser keeps the label apart from the text; a heading is either the text's first
+    sentence (（九）实施……。) or a line of its own (一、总体要求) that the text lacks.
+    """
+    label, heading = clause.get("label") or "", clause.get("heading") or ""
+    text = (clause.get("text") or "").lstrip()
+    own_heading = bool(heading) and not text.startswith(heading)
+    level = locator_part(label)
+    return {**with_citation(clause),
+            "head_line": f"{label}{heading}" if own_heading else "",
+            "is_part": own_heading and level is not None and level[0] in ("part", "article"),
+            "show_label": bool(label) and not own_heading and not text.startswith(label)}
 
 
 def _render(template: str, status: int = 200, **ctx):
@@ -127,7 +138,11 @@ def document(doc_id):
                 toc.append({"depth": depth, "text": path[depth], "anchor": anchor})
         prev = path
         marked = engine.mark(clause["text"], q, mode) if q else None
-        blocks.append({"type": "clause", "clause": display(clause), "marked": marked})
+        shown = display(clause)
+        if shown["is_part"]:
+            toc.append({"depth": len(path), "text": shown["head_line"], "anchor": clause["clause_id"]})
+        blocks.append({"type": "clause", "clause": shown, "marked": marked,
+                       "level": min(len(path) + 2, 6)})
     return _render("document.html", doc=doc, blocks=blocks, toc=toc, q=q, mode=mode,
                    target=request.args.get("clause", ""))
 
@@ -167,8 +182,10 @@ def similar():
 
 @views.get("/help")
 def help_page():
-    body = markdown.markdown(HELP_FILE.read_text(encoding="utf-8"),
-                             extensions=["tables", "fenced_code", "toc"])
+    source = HELP_FILE.read_text(encoding="utf-8")
+    if request.args.get("format") == "json":
+        return jsonify({"help": source})
+    body = markdown.markdown(source, extensions=["tables", "fenced_code", "toc"])
     return _render("help.html", body=body)
 
 

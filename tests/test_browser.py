@@ -22,21 +22,11 @@ if not os.path.exists(CHROMIUM):
     pytest.skip(f"{CHROMIUM} 不存在（apt-get install chromium）", allow_module_level=True)
 
 
-def _app(request):
-    """The real app on the sample index; the fake engine only if the index fixture is absent."""
-    from search_app.app import create_app
-    try:
-        index_dir = request.getfixturevalue("sample_index")
-    except pytest.FixtureLookupError:
-        from tests import fake_engine
-        return create_app({"ENGINE": fake_engine.FakeEngine(), "ENGINE_MODULE": fake_engine}), False
-    return create_app({"INDEX_DIR": str(index_dir)}), True
-
-
 @pytest.fixture(scope="module")
 def base_url(request):
     from werkzeug.serving import make_server
-    app, _real = _app(request)
+    from search_app.app import create_app
+    app = create_app({"INDEX_DIR": str(request.getfixturevalue("sample_index"))})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

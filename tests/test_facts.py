@@ -159,3 +159,11 @@ def test_apply_overrides():
     assert warnings and "colour" in warnings[0]
     f = apply_overrides(DocFacts(), {"date": "2020年3月5日", "doc_number": "冀教[2020]1号"})
     assert (f.date, f.year, f.year_rule, f.doc_number) == ("2020-03-05", 2020, "meta", "冀教〔2020〕1号")
+
+
+def test_issuer_from_title_and_national_ministry():
+    f = facts_text("盘锦市委宣传部关于开展读书活动的通知\n一、活动内容")
+    assert (f.issuer, f.city, f.province, f.doc_type) == ("盘锦市委宣传部", "盘锦市", "辽宁省", "通知")
+    f = facts_text("教育部等九部门关于印发《“十四五”县域普通高中发展提升行动计划》的通知\n教基〔2021〕8号\n一、")
+    assert (f.title, f.province, f.city, f.doc_number) == ("“十四五”县域普通高中发展提升行动计划", "全国", "",
+                                                          "教基〔2021〕8号")

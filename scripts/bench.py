@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""Benchmark: build the index over a corpus and measure speed, memory and recall.
+
+    python scripts/bench.py /path/to/lawrefbook [--index DIR] [--reuse] [--runs N]
+
+Prints one table, each figure beside its target (from the index/query issue).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+KEYWORD = ["人民政府", "未成年人", "罚款", "教育经费", "义务教育", "县级以上地方人民政府",
+           "行政复议", "知识产权", "环境保护", "安全生产", "劳动合同", "食品安全", "学位",
+           "教师", "公安机关", "个人信息", "土地承包", "税收", "监督检查", "法律责任",
+           "大班额", "生均公用经费", "随迁子女", "职业教育 校企合作", "教师 工资",
+           "未成年人 网络", "人民法院 调解", "消费者 赔偿", "招标 投标", "信息公开 -国家秘密"]
+EXACT = ["县级以上人民政府", "处五千元以上五万元以下罚款", "条件保障", "由国务院规定",
+         "的", "第一百", "有下列情形之一的", "义务教育经费", "依法追究刑事责任", "学前教育",
+         "教育行政部门", "未成年人保护", "社会保险", "非法所得", "律师", "情节严重的",
+         "国家实行", "环境影响评价", "本条例自", "民办学校"]
+FILTERED = [("罚款", {"province": ["上海市"]}), ("教育", {"year": ["2015-2020"]}),
+            ("人民政府", {"doc_type": ["条例"]}), ("教师", {"stage": ["义务教育"]}),
+            ("安全", {"city": ["北京市", "上海市"]}), ("", {"province": ["广东省"]}),
+            ("学校", {"stage": ["高等教育"], "year": ["2010-2024"]})]
+BROWSE = [{}, {"stage": ["学前教育"]}, {"year": ["2019"]}, {"province": ["浙江省"]},
+          {"doc_type": ["办法"]}]
+
+
+def rss_tree_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, in MB."""
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+            for t in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{t}/children") as fh:
+                    stack.extend(int(c) for c in fh.read().split())
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total / 1024
+
+
+def build(corpus: Path, index: Path) -> tuple[float, float]:
+    """(seconds, peak MB of the whole process tree) for a clean build in a subprocess."""
+    peak = [0.0]
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "search_app.cli", "index", str(corpus),
+                             "--index", str(index), "--rebuild"], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    def watch():
+        while proc.poll() is None:
+            peak[0] = max(peak[0], rss_tree_mb(proc.pid))
+            time.sleep(0.2)
+    t = threading.Thread(target=watch, daemon=True)
+    t.start()
+    _, err = proc.communicate()
+    t.join()
+    if proc.returncode:
+        sys.exit(f"build failed:\n{err}")
+    print(err.strip().splitlines()[-1], file=sys.stderr)
+    return time.perf_counter() - started, peak[0]
+
+
+def first_answer_seconds(index: Path) -> float:
+    code = ("import time;t=time.perf_counter();from search_app.engine import SearchEngine;"
+            "from search_app.params import parse_search_params as p;"
+            f"e=SearchEngine({str(index)!r});e.search(p({{'q':['教育经费']}}));"
+            "print(time.perf_counter()-t)")
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] * 1000
+
+
+def timed(fn, runs):
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("corpus", type=Path)
+    ap.add_argument("--index", type=Path)
+    ap.add_argument("--reuse", action="store_true", help="skip the build, use --index as is")
+    ap.add_argument("--runs", type=int, default=3, help="timed repetitions per query")
+    args = ap.parse_args()
+    index = args.index or Path(tempfile.mkdtemp(prefix="bench-index-"))
+    files = [p for p in args.corpus.rglob("*") if p.is_file()]
+    mb = sum(p.stat().st_size for p in files) / 1e6
+    rows = []
+
+    if not args.reuse:
+        secs, peak = build(args.corpus, index)
+    else:
+        secs, peak = float("nan"), float("nan")
+
+    from analyzers.normalize import normalize
+    from search_app.engine import SearchEngine, _Context
+    from search_app.params import parse_search_params
+    first = first_answer_seconds(index)
+    engine = SearchEngine(index)
+    snap = engine.snapshot()
+    n = snap.n
+    texts = [snap.row_text(i) for i in range(n)]
+    size_mb = sum(f.stat().st_size for f in index.rglob("*") if f.is_file()) / 1e6
+
+    import rjieba
+    raw = [p.read_text(encoding="utf-8", errors="replace") for p in files if p.suffix == ".md"]
+    t = time.perf_counter()
+    for s in raw:
+        rjieba.cut(s)
+    jieba_mbs = mb / (time.perf_counter() - t)
+
+    def search(q="", mode="keyword", **f):
+        return engine.search(parse_search_params({"q": [q], "mode": [mode], "size": ["10"], **f}))
+
+    kw = [t for q in KEYWORD for t in timed(lambda q=q: search(q), args.runs)]
+    ex = [t for q in EXACT for t in timed(lambda q=q: search(q, "exact"), args.runs)]
+    fl = [t for q, f in FILTERED for t in timed(lambda q=q, f=f: search(q, **f), args.runs)]
+    br = [t for f in BROWSE for t in timed(lambda f=f: search(**f), args.runs)]
+    scan = []
+    for q in EXACT:
+        nq = normalize(q)
+        scan += timed(lambda nq=nq: [i for i, s in enumerate(texts) if nq in s], args.runs)
+
+    # exact mode must equal the scan; keyword recall against substring truth
+    exact_equal = True
+    recall_hits = recall_truth = 0
+    for q in EXACT:
+        nq = normalize(q)
+        truth = {i for i, s in enumerate(texts) if nq in s}
+        got = search(q, "exact")["total"]
+        exact_equal &= got == len(truth)
+    for q in KEYWORD:
+        words = [w for w in q.split() if not w.startswith("-")]
+        neg = [w[1:] for w in q.split() if w.startswith("-")]
+        truth = {i for i, s in enumerate(texts) if all(normalize(w) in s for w in words)
+                 and not any(normalize(w) in s for w in neg)}
+        from search_app.query import parse_query
+        found = set(_Context(engine, snap).evaluate(parse_query(q)[0]).tolist())
+        recall_hits += len(truth & found)
+        recall_truth += len(truth)
+    recall = recall_hits / recall_truth if recall_truth else 1.0
+
+    # similar wording: inputs of 50, 200 and 1000 characters cut from real clauses
+    rng = random.Random(7)
+    long_texts = [s for s in texts if len(s) > 1100]
+    sim = {}
+    for length in (50, 200, 1000):
+        times = []
+        for _ in range(max(5, args.runs * 3)):
+            s = rng.choice(long_texts)
+            start = rng.randrange(0, len(s) - length)
+            chunk = list(s[start:start + length])
+            for k in rng.sample(range(length), length // 10):
+                chunk[k] = "一"
+            text = "".join(chunk)
+            times += timed(lambda text=text: engine.similar(text=text), 1)
+        sim[length] = times
+
+    def row(name, value, target=""):
+        rows.append((name, value, target))
+    row("corpus", f"{len(files)} files, {mb:.1f} MB, {n} clauses")
+    row("build time", f"{secs:.1f} s", "≤ 245 s")
+    row("build throughput", f"{n / secs:.0f} clauses/s, {mb / secs:.2f} MB/s")
+    row("jieba (rjieba) alone", f"{jieba_mbs:.2f} MB/s", "ceiling")
+    row("peak memory (build, process tree)", f"{peak:.0f} MB", "≤ 500 MB")
+    row("index size", f"{size_mb:.0f} MB")
+    row("first answer after process start", f"{first:.2f} s", "≤ 1 s")
+    row("keyword top10+highlights+facets p50/p95",
+        f"{pct(kw, 50):.1f} / {pct(kw, 95):.1f} ms", "p95 ≤ 30 ms")
+    row("exact p50/p95", f"{pct(ex, 50):.1f} / {pct(ex, 95):.1f} ms",
+        f"p95 ≤ {pct(scan, 95) / 2:.1f} ms (half the scan)")
+    row("substring scan p50/p95", f"{pct(scan, 50):.1f} / {pct(scan, 95):.1f} ms", "baseline")
+    row("exact results == substring scan", "yes" if exact_equal else "NO", "identical")
+    row("filtered p50/p95", f"{pct(fl, 50):.1f} / {pct(fl, 95):.1f} ms")
+    row("browse p50/p95", f"{pct(br, 50):.1f} / {pct(br, 95):.1f} ms")
+    row("keyword recall vs substring truth", f"{recall:.4f}", "≥ 0.99")
+    for length, times in sim.items():
+        row(f"similar {length} chars p50/p95", f"{pct(times, 50):.0f} / {pct(times, 95):.0f} ms")
+    w = max(len(r[0]) for r in rows)
+    v = max(len(r[1]) for r in rows)
+    print(f"{'measure'.ljust(w)}  {'value'.ljust(v)}  target")
+    print(f"{'-' * w}  {'-' * v}  ------")
+    for name, value, target in rows:
+        print(f"{name.ljust(w)}  {value.ljust(v)}  {target}")
+    if not args.index:
+        shutil.rmtree(index, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

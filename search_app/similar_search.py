@@ -1,0 +1,72 @@
+"""Similar wording over the index: bigram-vote candidates from the snapshot, then align."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from search_app.engine import _Context
+from search_app.params import QueryError, SearchParams
+from search_app.similar import candidate_docnums, mark_passages, rank_similar
+
+MAX_INPUT_CHARS = 5000
+CANDIDATES = 200
+NOT_FOUND = "未找到措辞相近的条款"
+
+
+def similar_search(engine, text: str | None = None, clause_id: str | None = None,
+                   filters: SearchParams | None = None, limit: int = 20) -> dict:
+    started = time.perf_counter()
+    snap = engine.snapshot()
+    exclude_doc = None
+    source = None
+    if clause_id:
+        source = engine.clause(clause_id)
+        if source is None:
+            raise LookupError(f"条款不存在：{clause_id}")
+        text = source["text"]
+        exclude_doc = source["doc_id"]
+    text = (text or "").strip()
+    if not text:
+        raise QueryError("请输入要比对的文字（一句话或一段）")
+    if len(text) > MAX_INPUT_CHARS:
+        raise QueryError(f"输入过长：最多 {MAX_INPUT_CHARS} 字，当前 {len(text)} 字")
+
+    ctx = _Context(engine, snap)
+    mask = ctx.filter_mask(filters) if filters is not None and filters.filters() else None
+    if exclude_doc is not None:
+        j = engine._doc_of.get(exclude_doc)
+        own = snap.arrays["row_doc"] == j
+        mask = ~own if mask is None else mask & ~own
+    wanted = CANDIDATES if mask is None else CANDIDATES * 5
+    rows = candidate_docnums(text, lambda bg: snap.rows_with(bg)[0], snap.n, limit=wanted)
+    if mask is not None:
+        rows = rows[mask[rows]][:CANDIDATES]
+    records = {int(r): snap.record(int(r)) for r in rows}
+    matches = rank_similar(text, ((r, rec["text"]) for r, rec in records.items()), limit=limit)
+
+    hits = []
+    for m in matches:
+        rec = records[m.key]
+        rec.pop("content_hash", None)
+        rec["score"] = m.score
+        rec["passages"] = [{"input_start": p.input_start, "input_end": p.input_end,
+                            "clause_start": p.clause_start, "clause_end": p.clause_end}
+                           for p in m.passages]
+        rec["highlighted"] = mark_passages(rec["text"], [(p.clause_start, p.clause_end)
+                                                         for p in m.passages])
+        rec["input_highlighted"] = mark_passages(text, [(p.input_start, p.input_end)
+                                                        for p in m.passages])
+        hits.append(rec)
+    hit_rows = np.asarray(sorted(m.key for m in matches), dtype=np.int64)
+    return {
+        "total": len(hits),
+        "took_ms": round((time.perf_counter() - started) * 1000, 2),
+        "input": text,
+        "source_clause": source,
+        "input_highlighted": mark_passages(text, [(p["input_start"], p["input_end"])
+                                                  for h in hits for p in h["passages"]]),
+        "hits": hits,
+        "facets": ctx.facets(hit_rows),
+        "message": "" if hits else NOT_FOUND,
+    }

@@ -48,13 +48,9 @@ def strip_line(line: str) -> str:
 
 def starts_item(line: str) -> bool:
     """The line opens a numbered item, a heading or an annex: a paragraph starts here."""
-    if line.startswith("#"):
-        return True
-    if parse_number(line) is not None:
-        return True
-    # 第X条 cited at a line start is continuation text for the outline parser, but a new
-    # 第X章/节/条 line is also common: parse_number refuses citations, so trust it.
-    return False
+    # parse_number is the outline parser's own recogniser, so cleaning and outline agree on
+    # what a number is; it already refuses citations such as "第十二条规定的…"
+    return line.startswith("#") or parse_number(line) is not None
 
 
 def clean_lines(text: str) -> list[str]:

@@ -115,6 +115,12 @@ def test_mid_sentence_break_joined_inside_word():
         "（三）加强教师队伍建设"]
 
 
+def test_line_without_punctuation_not_joined_without_evidence():
+    # one paragraph per line: no word is split at the break, so it is a paragraph break
+    text = "责任单位：市教育局、市财政局，各县区人民政府\n加强组织领导，确保各项任务落到实处。"
+    assert clean_lines(text) == text.split("\n")
+
+
 def test_numbered_heading_not_joined_to_body():
     assert clean_lines("一、总体目标\n到2020年，全市普及高中阶段教育。") == [
         "一、总体目标", "到2020年，全市普及高中阶段教育。"]
@@ -132,7 +138,7 @@ def test_heading_followed_by_numbered_item_not_joined():
 def test_new_item_markers_start_paragraphs(item):
     # hard-wrapped text: every full line without final punctuation runs on, except into an item
     full = "支持高中阶段教育的基础设施建设，学校改扩建以及仪器设备"
-    nxt = f"{item}购置等。"
+    nxt = f"{item}购置等"
     out = clean_lines("\n".join([full] * 5 + [nxt]))
     assert out == ["".join([full] * 5), nxt.strip()]
 

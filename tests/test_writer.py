@@ -1,0 +1,107 @@
+"""Indexing as the admin runs it: incremental updates, pruning, bad files, concurrency."""
+import threading
+
+from indexer.writer import build_index
+from search_app.engine import SearchEngine
+from search_app.params import parse_search_params
+
+PLAN = """{city}学前教育三年行动计划
+
+一、扩大普惠性资源。新建幼儿园{n}所，化解大班额。
+
+二、加强教师队伍建设。落实县管校聘改革。
+"""
+
+
+def total(engine, q=""):
+    return engine.search(parse_search_params({"q": [q]}))["total"]
+
+
+def write(folder, name, text):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+def test_incremental_update_prune_and_rebuild(tmp_path):
+    docs, index = tmp_path / "docs", tmp_path / "index"
+    write(docs, "a.txt", PLAN.format(city="甲市", n=3))
+    write(docs, "b.txt", PLAN.format(city="乙市", n=5))
+    r = build_index([docs], index, log=lambda m: None)
+    assert (r.read, r.unchanged, r.total_clauses) == (2, 0, 4)
+
+    r = build_index([docs], index, log=lambda m: None)
+    assert (r.read, r.unchanged, r.total_clauses) == (0, 2, 4)
+
+    write(docs, "a.txt", PLAN.format(city="甲市", n=9))
+    r = build_index([docs], index, log=lambda m: None)
+    assert (r.read, r.unchanged, r.total_clauses) == (1, 1, 4)
+    engine = SearchEngine(index)
+    assert total(engine, "新建幼儿园9所") == 1 and total(engine, "新建幼儿园3所") == 0
+
+    (docs / "b.txt").unlink()
+    r = build_index([docs], index, log=lambda m: None)
+    assert r.total_clauses == 4, "without --prune nothing is dropped"
+    r = build_index([docs], index, prune=True, log=lambda m: None)
+    assert (r.removed, r.total_clauses) == (1, 2)
+    assert total(engine, "新建幼儿园5所") == 0
+
+    r = build_index([docs], index, rebuild=True, log=lambda m: None)
+    assert (r.read, r.total_clauses) == (1, 2)
+
+
+def test_bad_files_are_reported_and_keep_what_was_indexed(tmp_path):
+    docs, index = tmp_path / "docs", tmp_path / "index"
+    write(docs, "a.txt", PLAN.format(city="甲市", n=3))
+    build_index([docs], index, log=lambda m: None)
+    (docs / "a.txt").write_bytes(b"\x00\x01\x02binary\xff" * 100)
+    (docs / "empty.txt").write_bytes(b"")
+    (docs / "table.xls").write_bytes(b"whatever")
+    messages = []
+    r = build_index([docs], index, log=messages.append)
+    assert {s for s, _ in r.skipped} == {"a.txt", "empty.txt", "table.xls"}
+    assert len(messages) == 3 and all(m.startswith("跳过 ") for m in messages)
+    assert r.total_clauses == 2, "the old version of a.txt stays searchable"
+    assert total(SearchEngine(index), "大班额") == 1
+    assert "读取 0 个文件，跳过 3 个" in r.summary()
+
+
+def test_sidecar_meta_overrides_facts(tmp_path):
+    docs, index = tmp_path / "docs", tmp_path / "index"
+    write(docs, "a.txt", PLAN.format(city="甲市", n=3))
+    write(docs, "a.meta.json", '{"city": "宁安市", "year": 2016, "doc_number": "宁政发〔2016〕8号"}')
+    build_index([docs], index, log=lambda m: None)
+    hit = SearchEngine(index).search(parse_search_params({"q": ["大班额"]}))["hits"][0]
+    assert (hit["city"], hit["year"], hit["doc_number"]) == ("宁安市", 2016, "宁政发〔2016〕8号")
+
+
+def test_search_during_update_sees_old_or_new_index(tmp_path):
+    docs, index = tmp_path / "docs", tmp_path / "index"
+    for i in range(6):
+        write(docs, f"d{i}.txt", PLAN.format(city=f"城{i}市", n=i))
+    build_index([docs], index, log=lambda m: None)
+    engine = SearchEngine(index)
+    before = total(engine, "大班额")
+    errors, seen = [], set()
+    stop = threading.Event()
+
+    def searcher():
+        while not stop.is_set():
+            try:
+                seen.add(total(engine, "大班额"))
+                seen.add(total(SearchEngine(index), "大班额"))
+            except Exception as exc:  # any error is a failure of the guarantee
+                errors.append(exc)
+    t = threading.Thread(target=searcher)
+    t.start()
+    try:
+        for round_ in range(3):
+            for i in range(6, 9 + round_):
+                write(docs, f"d{i}.txt", PLAN.format(city=f"城{i}市", n=i))
+            build_index([docs], index, log=lambda m: None)
+    finally:
+        stop.set()
+        t.join()
+    assert not errors
+    after = total(engine, "大班额")
+    assert after == 11 and before == 6
+    assert seen <= {6, 9, 10, 11}

@@ -42,6 +42,11 @@ class _Node:
         """Markdown, 编/章/节 and annex headings: titles, never clauses by themselves."""
         return self.style in (MARKDOWN, ANNEX) or self.style.startswith("law:")
 
+    def in_quotation(self) -> bool:
+        """Is a “quotation” opened in this item's text still open?"""
+        text = "".join([self.own, *self.paras])
+        return text.count("“") > text.count("”")
+
     def entry(self) -> str:
         """How this node appears on its descendants' paths."""
         label = self.num.label if self.num else ""
@@ -179,6 +184,11 @@ class _Outline:
                 break
         same = next((i for i in range(len(self.stack) - 1, floor - 1, -1)
                      if self.stack[i].style == num.style), None)
+        if same is None and self.top.in_quotation():
+            # "将第一条修改为：“…有下列情形之一的：" then （一）（二）…: quoted wording.
+            # A style already open is structure even so (a stray “ cannot swallow it).
+            self._paragraph(line)
+            return
         if art:
             # inside an article only an outer structural level (a title line of the
             # same style above the article) ends it; anything else is the article's text

@@ -27,6 +27,7 @@ MAX_BIGRAMS = 1500         # a very long input votes with its rarest bigrams onl
 # phrases such as 高中阶段教育) stays far below; a copy with a fifth of its characters
 # changed scores about 0.8 (see tests/test_similar.py).
 MIN_SCORE = 0.3
+LONG_INPUT_MATCH = 40      # equal characters that count as similar wording in any input
 COVER_SHARE = 0.6          # trigram coverage needed, as a share of min_score (pre-filter)
 MIN_PASSAGE = 10           # equal characters a passage must pair up to count
 
@@ -102,19 +103,22 @@ def rank_similar(input_text: str, candidates: Iterable[tuple[Hashable, str]],
     total = content_length(input_text)
     if not total:
         return []
+    # a long input (a pasted section) is rarely found whole in one clause: a clause that
+    # holds a long enough stretch of it counts even if that is a small share of the input
+    need = min(min_score * total, LONG_INPUT_MATCH)
     # a short input cannot hold a 10-character passage; still demand most of it
     min_len = min(min_len, max(4, math.ceil(total * 0.6)))
     prof = input_profile(input_text)
     # matched characters are nearly always inside shared trigrams, so a clause whose
     # trigrams cover far less than min_score of the input cannot reach it: skip the DP
-    min_cover = int(total * min_score * COVER_SHARE)
+    min_cover = int(need * COVER_SHARE)
     out: list[SimilarMatch] = []
     for key, clause_text in candidates:
         passages = align_profile(prof, clause_text, min_len, min_cover)
         if not passages:
             continue
-        score = similarity_score(input_text, passages)
-        if score >= min_score:
+        if sum(p.matched for p in passages) >= need:
+            score = similarity_score(input_text, passages)
             out.append(SimilarMatch(key, round(score, 4), passages))
     out.sort(key=lambda m: (-m.score, -sum(p.matched for p in m.passages)))
     return out[:limit]

@@ -9,7 +9,8 @@ non-overlapping local alignments per pair, not only the best one).
 Speed comes from seed-and-extend: shared character trigrams (numerals folded to
 one class) are grouped by input sentence and diagonal band, and the exact DP runs
 only on the small window around each group, row-vectorised with numpy (the
-in-row gap is a running maximum, so each row costs a handful of array ops).
+in-row gap is a running maximum, so each row costs a handful of array ops) and
+batched across all windows of all candidates (analyzers.align_dp).
 
 Punctuation and whitespace are not aligned at all (a drafter's ， vs , or a
 dropped 、 is not a difference in wording); every position is mapped back to an
@@ -22,17 +23,15 @@ from functools import lru_cache
 
 import numpy as np
 
+from analyzers import align_dp
 from analyzers.normalize import normalize
 
-MATCH = 2          # same character
-NUMERAL = 1        # two different numerals (2019 vs 2020, 三 vs 五): a changed number
-MISMATCH = -1
-GAP_OPEN = 3       # cost of the first character of a gap …
-GAP_EXTEND = 1     # … and of each further one: a 4-char inserted word costs 6
 SEED_N = 3         # trigram seeds: 20%-edited text keeps ~half of its trigrams
 MAX_SEED_REPEAT = 8            # a trigram repeated more often in the input is boilerplate
+SHORT_SENTENCE = 8             # content chars; a shorter piece joins the next sentence
 MAX_SENTENCE = 300             # content chars; longer runs without 。；！？ are cut
 MERGE_GAP = 4                  # content chars between pieces still counted as one passage
+EDGE = 8                       # DP margin around a seed group, in characters
 SEED_EVIDENCE = 0.7            # share of min_len a seed group must cover to get a DP
 MAX_REPEATS = 4                # masked re-alignments per window (reordered items)
 
@@ -49,36 +48,41 @@ class Passage:
     clause_start: int
     clause_end: int
     score: int
-    matched: int       # aligned pairs of equal characters
+    matched: int       # aligned pairs of equal characters (any two numerals count as equal)
 
 
-_TABLES: tuple[np.ndarray, np.ndarray] | None = None
+_TABLES: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
 
 
-def _tables() -> tuple[np.ndarray, np.ndarray]:
-    """Per-code-point lookup for the BMP: is it a content char, is it a numeral."""
+def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-code-point lookups for the BMP, built once from normalize() itself:
+    normalised code point, is it a content char (after normalising), is it a numeral.
+    str.translate costs ~0.1 µs a character; hundreds of candidates a query add up."""
     global _TABLES
     if _TABLES is None:
-        content = np.array([chr(c).isalnum() for c in range(0x10000)], dtype=bool)
+        every = "".join(map(chr, range(0x10000)))
+        norm = np.frombuffer(normalize(every).encode("utf-32-le", "surrogatepass"), np.uint32)
+        norm = norm.astype(np.int64)
+        content = np.array([chr(c).isalnum() for c in norm], dtype=bool)
         numeral = np.zeros(0x10000, dtype=bool)
         numeral[[ord(c) for c in _NUMERALS]] = True
-        _TABLES = content, numeral
+        _TABLES = norm, content, numeral[norm]
     return _TABLES
 
 
 class _Text:
-    """Content characters (letters, digits, CJK) of a string as numpy codes."""
+    """Content characters (letters, digits, CJK) of a string, normalised, as numpy codes."""
 
     __slots__ = ("pos", "codes", "seed_codes", "numeric")
 
     def __init__(self, text: str):
-        content, numeral = _tables()
-        allc = np.frombuffer(normalize(text).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-        bmp = np.minimum(allc, 0xFFFF)
-        is_content = np.where(allc > 0xFFFF, True, content[bmp])   # astral: CJK ext. letters
-        self.pos = np.flatnonzero(is_content)
-        self.codes = allc[self.pos]
-        self.numeric = np.where(self.codes > 0xFFFF, False, numeral[bmp[self.pos]])
+        norm, content, numeral = _tables()
+        raw = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32).astype(np.int64)
+        astral = raw > 0xFFFF                       # CJK extension letters; no normalisation
+        bmp = np.where(astral, 0, raw)
+        self.pos = np.flatnonzero(astral | content[bmp])
+        self.codes = np.where(astral, raw, norm[bmp])[self.pos]
+        self.numeric = numeral[bmp[self.pos]] & ~astral[self.pos]
         self.seed_codes = np.where(self.numeric, _NUM_CODE, self.codes)
 
     def __len__(self) -> int:
@@ -103,7 +107,7 @@ class InputProfile:
         h = self.t.ngram_hashes()
         starts = np.arange(len(h))
         # a seed must not straddle two sentences
-        ok = self.sentence[starts] == self.sentence[starts + SEED_N - 1] if len(h) else starts > 0
+        ok = self.sentence[starts] == self.sentence[starts + SEED_N - 1]
         h, starts = h[ok], starts[ok]
         order = np.argsort(h, kind="stable")
         self.hashes = h[order]
@@ -113,17 +117,22 @@ class InputProfile:
         self.sent_end = np.concatenate((bounds, [n])).astype(np.int64)
 
     def _sentence_ids(self, text: str) -> np.ndarray:
-        """Sentence number of each content char: split on 。；！？ and line breaks."""
+        """Sentence number of each content char: split on 。；！？ and line breaks.
+
+        A piece too short to be a passage on its own (a heading such as 一、总体目标)
+        joins the next sentence; an over-long run without sentence ends is cut in chunks.
+        """
         pos = self.t.pos
         if not len(pos):
             return np.zeros(0, dtype=np.int64)
         ends = np.zeros(len(text) + 1, dtype=np.int64)
-        for k, ch in enumerate(text):
-            if ch in _SENTENCE_END:
-                ends[k + 1] = 1
-        sid = np.cumsum(ends)[pos]
-        # renumber 0..k and cut over-long sentences into chunks
-        _, sid = np.unique(sid, return_inverse=True)
+        ends[[k + 1 for k, ch in enumerate(text) if ch in _SENTENCE_END]] = 1
+        _, sid, size = np.unique(np.cumsum(ends)[pos], return_inverse=True, return_counts=True)
+        target = np.arange(len(size))
+        for k in range(len(size) - 2, -1, -1):
+            if size[k] < SHORT_SENTENCE:
+                target[k] = target[k + 1]
+        sid = target[sid]
         first = np.searchsorted(sid, sid)
         return sid * 1000 + (np.arange(len(sid)) - first) // MAX_SENTENCE
 
@@ -143,24 +152,61 @@ def align_passages(input_text: str, clause_text: str, min_len: int = 10) -> list
 
 def align_profile(prof: InputProfile, clause_text: str, min_len: int = 10,
                   min_cover: int = 0) -> list[Passage]:
-    """align_passages with a prepared input. min_cover: skip the clause outright (no DP)
-    unless shared trigrams cover at least this many input characters — the cheap
-    filter that lets a query try hundreds of candidates."""
-    clause = _Text(clause_text)
-    si, sj = _seeds(prof, clause)
-    if not len(si) or _covered(si) < max(min_cover, 1):
-        return []
-    found: list[tuple[int, int, int, int, int, int]] = []   # content-index passages
-    for i0, i1, j0, j1 in _windows(prof, si, sj, len(clause), min_len):
-        found.extend(_align_window(prof.t, clause, i0, i1, j0, j1, min_len))
-    kept = _non_overlapping(found)
-    kept = _merge_adjacent(kept)
-    return [_to_passage(p, prof.t, clause) for p in kept if p[5] >= min_len]
+    """align_passages with a prepared input (see align_many)."""
+    return align_many(prof, [clause_text], min_len, min_cover)[0]
+
+
+def align_many(prof: InputProfile, clause_texts: list[str], min_len: int = 10,
+               min_cover: int = 0) -> list[list[Passage]]:
+    """Passages of the input in each clause; all DP windows are filled in one batch.
+
+    min_cover: skip a clause outright (no DP) unless shared trigrams cover at least
+    this many input characters — the cheap filter that lets a query try hundreds of
+    candidates.
+    """
+    clauses = [_Text(t) for t in clause_texts]
+    windows: list[tuple[int, int, int, int, int]] = []     # (clause no., i0, i1, j0, j1)
+    blocks: list[np.ndarray] = []
+    t = prof.t
+    for k, clause in enumerate(clauses):
+        si, sj = _seeds(prof, clause)
+        if not len(si) or _covered(si) < max(min_cover, 1):
+            continue
+        for i0, i1, j0, j1 in _windows(prof, si, sj, len(clause), min_len):
+            windows.append((k, i0, i1, j0, j1))
+            blocks.append(align_dp.score_matrix(t.codes[i0:i1], clause.codes[j0:j1],
+                                                t.numeric[i0:i1], clause.numeric[j0:j1]))
+    found: list[list[tuple]] = [[] for _ in clauses]         # content-index passages
+    todo = list(range(len(blocks)))
+    for _ in range(MAX_REPEATS):
+        results = align_dp.best_alignments([blocks[w] for w in todo])
+        again = []
+        for w, res in zip(todo, results):
+            if res is None or res[5] < min_len:
+                continue
+            ai, ae, bj, be, score, matched = res
+            k, i0, _, j0, _ = windows[w]
+            found[k].append((ai + i0, ae + i0, bj + j0, be + j0, score, matched))
+            # mask and look again: reordered list items give a second alignment
+            blocks[w][ai:ae, :] = align_dp.MASKED
+            blocks[w][:, bj:be] = align_dp.MASKED
+            again.append(w)
+        todo = again
+        if not todo:
+            break
+    out = []
+    for k, clause in enumerate(clauses):
+        kept = _merge_adjacent(_non_overlapping(found[k]))
+        out.append([_to_passage(p, t, clause) for p in kept if p[5] >= min_len])
+    return out
 
 
 def _covered(seed_i: np.ndarray) -> int:
     """Number of distinct input characters inside some seed."""
-    return len(np.unique((seed_i[:, None] + np.arange(SEED_N)).ravel()))
+    if not len(seed_i):
+        return 0
+    step = np.diff(np.sort(seed_i))
+    return SEED_N + int(np.minimum(step, SEED_N).sum())
 
 
 def _seeds(prof: InputProfile, clause: _Text) -> tuple[np.ndarray, np.ndarray]:
@@ -198,104 +244,14 @@ def _windows(prof: InputProfile, si: np.ndarray, sj: np.ndarray, m: int, min_len
         gi = si[a:b]
         if _covered(gi) < need:
             continue
-        i0, i1 = int(s0[a]), int(s1[a])
-        slack = int(band[a])
-        j0 = max(0, int(diag[a:b].min()) + i0 - slack)
-        j1 = min(m, int(diag[a:b].max()) + i1 + slack)
+        # rows: the seeded stretch of the sentence plus a margin (an alignment rarely
+        # extends far past its last shared trigram); columns: the diagonals they reach
+        i0 = max(int(s0[a]), int(gi.min()) - EDGE)
+        i1 = min(int(s1[a]), int(gi.max()) + SEED_N + EDGE)
+        j0 = max(0, int(diag[a:b].min()) + i0 - EDGE)
+        j1 = min(m, int(diag[a:b].max()) + i1 + EDGE)
         if j1 > j0:
             yield i0, i1, j0, j1
-
-
-def _align_window(inp: _Text, clause: _Text, i0, i1, j0, j1, min_len):
-    """Best local alignments in one window, re-aligning with found regions masked."""
-    a, b = inp.codes[i0:i1], clause.codes[j0:j1]
-    score = np.where(a[:, None] == b[None, :], MATCH,
-                     np.where(inp.numeric[i0:i1, None] & clause.numeric[None, j0:j1],
-                              NUMERAL, MISMATCH)).astype(np.int32)
-    equal = a[:, None] == b[None, :]
-    out = []
-    for _ in range(MAX_REPEATS):
-        res = _smith_waterman(score, equal)
-        if res is None:
-            break
-        ai, ae, bj, be, sc, matched = res
-        if matched < min_len:
-            break
-        out.append((ai + i0, ae + i0, bj + j0, be + j0, sc, matched))
-        score[ai:ae, :] = -1000                      # mask: later alignments avoid these rows …
-        score[:, bj:be] = -1000                      # … and columns
-    return out
-
-
-_NEG = -(10 ** 6)
-
-
-def _smith_waterman(score: np.ndarray, equal: np.ndarray):
-    """Affine-gap SW over a score matrix. Returns (i0, i1, j0, j1, score, matched) or None.
-
-    Rows are filled one at a time with array ops: the vertical gap F is carried from
-    the row above, the in-row gap E is a running maximum of T + extend*k (valid because
-    opening costs at least as much as extending, so E never needs to extend from E).
-    """
-    la, lb = score.shape
-    H = np.zeros((la + 1, lb + 1), np.int32)
-    T = np.zeros((la + 1, lb + 1), np.int32)       # H without the in-row gap
-    F = np.full((la + 1, lb + 1), _NEG, np.int32)  # gap in the clause (input char unpaired)
-    ramp = np.arange(lb + 1, dtype=np.int32) * GAP_EXTEND
-    for i in range(1, la + 1):
-        hp = H[i - 1]
-        f = F[i]
-        np.maximum(hp - GAP_OPEN, F[i - 1] - GAP_EXTEND, out=f)
-        t = T[i]
-        np.maximum(hp[:-1] + score[i - 1], f[1:], out=t[1:])
-        np.maximum(t, 0, out=t)
-        run = np.maximum.accumulate(t + ramp)
-        h = H[i]
-        h[:] = t
-        np.maximum(h[1:], run[:-1] - ramp[1:] - (GAP_OPEN - GAP_EXTEND), out=h[1:])
-    best = int(H.argmax())
-    end_i, end_j = divmod(best, lb + 1)
-    top = int(H[end_i, end_j])
-    if top <= 0:
-        return None
-    i0, i1, j0, j1, matched = _traceback(H, T, F, score, equal, end_i, end_j)
-    return i0, i1, j0, j1, top, matched
-
-
-def _traceback(H, T, F, score, equal, i, j):
-    """Walk back from (i, j) to the alignment start; count equal pairs on the way."""
-    end_i, end_j = i, j
-    start_i, start_j = i, j
-    matched = 0
-    state = "H"
-    while i > 0 and j > 0:
-        if state == "H":
-            if H[i, j] <= 0:
-                break
-            if T[i, j] == H[i, j]:
-                state = "T"
-                continue
-            # in-row gap: find the cell it was opened from (nearest, i.e. shortest gap)
-            v = int(H[i, j])
-            k = np.arange(j)
-            cand = T[i, :j] - GAP_OPEN - GAP_EXTEND * (j - 1 - k)
-            j = int(np.flatnonzero(cand == v)[-1])
-            state = "T"
-        elif state == "T":
-            v = int(T[i, j])
-            if v <= 0:
-                break
-            if v == H[i - 1, j - 1] + score[i - 1, j - 1]:
-                matched += int(equal[i - 1, j - 1])
-                start_i, start_j = i - 1, j - 1
-                i, j = i - 1, j - 1
-                state = "H"
-            else:
-                state = "F"
-        else:   # vertical gap: came down from row i-1
-            state = "H" if F[i, j] == H[i - 1, j] - GAP_OPEN else "F"
-            i -= 1
-    return start_i, end_i, start_j, end_j, matched
 
 
 def _non_overlapping(found):
@@ -316,7 +272,8 @@ def _merge_adjacent(kept):
             q = out[-1]
             gi, gj = p[0] - q[1], p[2] - q[3]
             if 0 <= gi <= MERGE_GAP and 0 <= gj <= MERGE_GAP:
-                gap_cost = sum(GAP_OPEN + GAP_EXTEND * (g - 1) for g in (gi, gj) if g)
+                gap_cost = sum(align_dp.GAP_OPEN + align_dp.GAP_EXTEND * (g - 1)
+                               for g in (gi, gj) if g)
                 q[1], q[3] = p[1], p[3]
                 q[4] += p[4] - gap_cost
                 q[5] += p[5]

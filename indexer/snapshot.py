@@ -3,8 +3,9 @@
 Whoosh's pure-Python posting intersection cannot answer exact substring queries fast
 enough (a bigram phrase field measured p95 755 ms on 158k clauses), so each committed
 Whoosh generation gets a snapshot directory `snap_<gen>/` holding:
-- text.bin   normalised clause texts, UTF-8, joined by NUL (row order = Whoosh docnum order)
-- sa.npy     suffix array of text.bin (int32, memory-mapped at query time)
+- text.bin   normalised clause texts, UTF-16-BE (two bytes a character, so the suffix
+             array needs only the even offsets), joined by U+0000, in Whoosh docnum order
+- sa.npy     suffix array of text.bin's even offsets (int32, memory-mapped at query time)
 - arrays.npz row offsets, lengths, docnums, facet codes (CSR for multi-valued facets)
 - records.jsonl  the clause records hits show (offsets in arrays.npz)
 - meta.json  vocabularies, clause ids, headings, per-document facts
@@ -27,7 +28,7 @@ import numpy as np
 from analyzers.normalize import normalize
 from indexer.schema import MULTI_VALUED
 
-SEP = b"\x00"
+SEP = b"\x00\x00"          # U+0000 in UTF-16-BE
 DOC_FACTS = ("doc_id", "source", "title", "doc_type", "city", "province", "year", "date",
              "doc_number", "issuer")
 
@@ -44,85 +45,33 @@ def _date_ordinal(date: str, year: int | None) -> int:
 
 
 def build_snapshot(ix, index_dir: Path) -> Path:
-    """Write the snapshot of the index's latest generation; returns its directory."""
+    """Write the snapshot of the index's latest generation; returns its directory.
+
+    Streams the stored records (nothing but small per-row values is kept in memory), so
+    the peak is the text plus its suffix array."""
     import pydivsufsort
 
+    index_dir = Path(index_dir)
     with ix.reader() as reader:
         generation = reader.generation()
-        items = sorted(reader.iter_docs(), key=lambda kv: kv[0])
-    target = snapshot_dir(index_dir, generation)
-    if target.exists():
-        return target
-    n = len(items)
-    docnums = np.fromiter((d for d, _ in items), dtype=np.int32, count=n)
-    recs = [fields["record"] for _, fields in items]
-    del items
-
-    chunks, lengths = [], np.zeros(n, dtype=np.int32)
-    for i, rec in enumerate(recs):
-        t = normalize(rec["text"]).replace("\x00", " ")
-        lengths[i] = len(t)
-        chunks.append(t.encode("utf-8"))
-    byte_lens = np.fromiter((len(c) + 1 for c in chunks), dtype=np.int64, count=n)
-    starts = np.zeros(n, dtype=np.int64)
-    if n:
-        starts[1:] = np.cumsum(byte_lens)[:-1]
-    blob = bytearray(SEP.join(chunks) + SEP)
-    del chunks
-
-    doc_index: dict[str, int] = {}
-    docs: list[dict] = []
-    row_doc = np.zeros(n, dtype=np.int32)
-    for i, rec in enumerate(recs):
-        j = doc_index.get(rec["doc_id"])
-        if j is None:
-            j = doc_index[rec["doc_id"]] = len(docs)
-            docs.append({k: rec.get(k) for k in DOC_FACTS})
-        row_doc[i] = j
-
-    arrays = {
-        "docnums": docnums, "starts": starts, "lengths": lengths, "row_doc": row_doc,
-        "seq": np.fromiter((r["seq"] for r in recs), dtype=np.int32, count=n),
-        "date": np.fromiter((_date_ordinal(r["date"], r["year"]) for r in recs),
-                            dtype=np.int32, count=n),
-    }
-    vocab: dict[str, list[str]] = {}
-    for facet in ("city", "province", "doc_type", "year"):
-        values = sorted({str(d[facet] or "") for d in docs})
-        code = {v: k for k, v in enumerate(values)}
-        vocab[facet] = values
-        arrays["doc_" + facet] = np.array([code[str(d[facet] or "")] for d in docs],
-                                          dtype=np.int32)
-    for facet, key in zip(MULTI_VALUED, ("stages", "units", "lead_units")):
-        values = sorted({v for r in recs for v in r[key]})
-        code = {v: k for k, v in enumerate(values)}
-        vocab[facet] = values
-        indptr = np.zeros(n + 1, dtype=np.int64)
-        indptr[1:] = np.cumsum([len(r[key]) for r in recs])
-        arrays[facet + "_indptr"] = indptr
-        arrays[facet + "_values"] = np.array([code[v] for r in recs for v in r[key]],
-                                             dtype=np.int32)
-    meta = {
-        "generation": generation,
-        "clause_ids": [r["clause_id"] for r in recs],
-        "headings": [normalize(r["heading"]) for r in recs],
-        "kinds": [r["kind"] for r in recs],
-        "docs": docs,
-        "vocab": vocab,
-    }
-    rec_lines = [json.dumps(r, ensure_ascii=False).encode("utf-8") + b"\n" for r in recs]
-    arrays["rec_offsets"] = np.zeros(n + 1, dtype=np.int64)
-    if n:
-        arrays["rec_offsets"][1:] = np.cumsum([len(x) for x in rec_lines])
-    del recs
-
-    sa = pydivsufsort.divsufsort(np.frombuffer(blob, dtype=np.uint8))
-    tmp = Path(tempfile.mkdtemp(prefix=".snap-tmp-", dir=index_dir))
+        target = snapshot_dir(index_dir, generation)
+        if target.exists():
+            return target
+        tmp = Path(tempfile.mkdtemp(prefix=".snap-tmp-", dir=index_dir))
+        try:
+            arrays, meta, blob = _write_rows(reader, tmp)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    meta["generation"] = generation
     try:
+        # suffixes of the UTF-16 text; only even byte offsets start a character
+        sa = pydivsufsort.divsufsort(np.frombuffer(blob, dtype=np.uint8))
+        sa = sa[sa % 2 == 0]
         (tmp / "text.bin").write_bytes(blob)
-        with open(tmp / "records.jsonl", "wb") as fh:
-            fh.writelines(rec_lines)
+        del blob
         np.save(tmp / "sa.npy", sa)
+        del sa
         np.savez(tmp / "arrays.npz", **arrays)
         (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         os.rename(tmp, target)
@@ -130,8 +79,75 @@ def build_snapshot(ix, index_dir: Path) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
         if not target.exists():
             raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     _drop_old_snapshots(index_dir, keep=generation)
     return target
+
+
+def _write_rows(reader, tmp: Path):
+    blob = bytearray()
+    starts, lengths, docnums, seqs, dates, row_doc, rec_offsets = [], [], [], [], [], [], [0]
+    clause_ids, headings, kinds = [], [], []
+    doc_index: dict[str, int] = {}
+    docs: list[dict] = []
+    multi = {facet: ([], {}) for facet in MULTI_VALUED}   # facet → (per-row codes, vocab)
+    indptr = {facet: [0] for facet in MULTI_VALUED}
+    with open(tmp / "records.jsonl", "wb") as out:
+        for docnum, fields in reader.iter_docs():
+            rec = fields["record"]
+            line = json.dumps(rec, ensure_ascii=False).encode("utf-8") + b"\n"
+            out.write(line)
+            rec_offsets.append(rec_offsets[-1] + len(line))
+            text = normalize(rec["text"]).replace("\x00", " ")
+            starts.append(len(blob))
+            blob += text.encode("utf-16-be") + SEP
+            lengths.append(len(text))
+            docnums.append(docnum)
+            seqs.append(rec["seq"])
+            dates.append(_date_ordinal(rec["date"], rec["year"]))
+            clause_ids.append(rec["clause_id"])
+            headings.append(normalize(rec["heading"]))
+            kinds.append(rec["kind"])
+            j = doc_index.get(rec["doc_id"])
+            if j is None:
+                j = doc_index[rec["doc_id"]] = len(docs)
+                docs.append({k: rec.get(k) for k in DOC_FACTS})
+            row_doc.append(j)
+            for facet, key in zip(MULTI_VALUED, ("stages", "units", "lead_units")):
+                codes, vocab = multi[facet]
+                codes.extend(vocab.setdefault(v, len(vocab)) for v in rec[key])
+                indptr[facet].append(len(codes))
+    starts.append(len(blob))
+    arrays = {
+        "docnums": np.asarray(docnums, dtype=np.int32),
+        "starts": np.asarray(starts, dtype=np.int64),      # n + 1 entries
+        "lengths": np.asarray(lengths, dtype=np.int32),
+        "row_doc": np.asarray(row_doc, dtype=np.int32),
+        "seq": np.asarray(seqs, dtype=np.int32),
+        "date": np.asarray(dates, dtype=np.int32),
+        "rec_offsets": np.asarray(rec_offsets, dtype=np.int64),
+    }
+    vocab_out: dict[str, list[str]] = {}
+    for facet in ("city", "province", "doc_type", "year"):
+        values = sorted({str(d[facet] or "") for d in docs})
+        code = {v: k for k, v in enumerate(values)}
+        vocab_out[facet] = values
+        arrays["doc_" + facet] = np.array([code[str(d[facet] or "")] for d in docs],
+                                          dtype=np.int32)
+    for facet in MULTI_VALUED:
+        codes, vocab = multi[facet]
+        values = sorted(vocab)
+        remap = np.zeros(max(len(vocab), 1), dtype=np.int32)
+        for rank, v in enumerate(values):
+            remap[vocab[v]] = rank
+        vocab_out[facet] = values
+        arrays[facet + "_values"] = remap[np.asarray(codes, dtype=np.int32)] if codes else \
+            np.zeros(0, dtype=np.int32)
+        arrays[facet + "_indptr"] = np.asarray(indptr[facet], dtype=np.int64)
+    meta = {"clause_ids": clause_ids, "headings": headings, "kinds": kinds, "docs": docs,
+            "vocab": vocab_out}
+    return arrays, meta, blob
 
 
 def _drop_old_snapshots(index_dir: Path, keep: int) -> None:
@@ -182,7 +198,7 @@ class Snapshot:
 
     def occurrences(self, needle: str) -> np.ndarray:
         """Byte offsets in text.bin of every occurrence of the normalised needle."""
-        q = normalize(needle).replace("\x00", "").encode("utf-8")
+        q = normalize(needle).replace("\x00", "").encode("utf-16-be")
         if not q or not self.n:
             return np.zeros(0, dtype=np.int64)
         lo = self._bound(q, upper=False)
@@ -204,9 +220,8 @@ class Snapshot:
         return json.loads(self.records[int(off[row]):int(off[row + 1])])
 
     def row_text(self, row: int) -> str:
-        s = int(self.arrays["starts"][row])
-        end = self.text.find(SEP, s)
-        return self.text[s:end].decode("utf-8")
+        s, e = self.arrays["starts"][row:row + 2]
+        return self.text[int(s):int(e) - len(SEP)].decode("utf-16-be")
 
     def multi_values(self, facet: str, rows: np.ndarray) -> np.ndarray:
         """Value codes of a multi-valued facet for the given rows (with repeats)."""

@@ -41,11 +41,13 @@ class IndexReport:
     total_clauses: int = 0   # clauses in the index afterwards
     seconds: float = 0.0
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    phases: dict[str, float] = field(default_factory=dict)   # 解析写入 / 提交 / 快照 seconds
 
     def summary(self) -> str:
+        phases = "，".join(f"{k} {v:.1f}" for k, v in self.phases.items())
         return (f"读取 {self.read} 个文件，跳过 {len(self.skipped)} 个，未变 {self.unchanged} 个，"
                 f"删除 {self.removed} 个；写入 {self.clauses} 条，索引共 {self.total_clauses} 条；"
-                f"用时 {self.seconds:.1f} 秒")
+                f"用时 {self.seconds:.1f} 秒" + (f"（{phases}）" if phases else ""))
 
 
 def open_index(index_dir: Path, create: bool = False):
@@ -144,7 +146,7 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
         for src in gone:
             writer.delete_by_term("source", src)
             report.removed += 1
-        for source, digest, records, reason, warnings in _parse_all(todo, procs, progress):
+        for source, digest, records, reason, warnings in _parse_all(todo, procs, progress, bulk):
             for w in warnings:
                 report.warnings.append((source, w))
             if records is None:
@@ -157,6 +159,7 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
                 writer.add_document(**whoosh_fields(rec))
             report.read += 1
             report.clauses += len(records)
+        report.phases["解析写入"] = time.perf_counter() - started
         if report.read or report.removed:
             writer.commit(optimize=False)
         else:
@@ -164,20 +167,24 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
     except BaseException:
         writer.cancel()
         raise
+    report.phases["提交"] = time.perf_counter() - started - report.phases["解析写入"]
     build_snapshot(ix, index_dir)
+    report.phases["快照"] = time.perf_counter() - started - sum(report.phases.values())
     with ix.reader() as r:
         report.total_clauses = r.doc_count()
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _parse_all(todo, procs: int, progress: bool):
+def _parse_all(todo, procs: int, progress: bool, writer_has_procs: bool):
+    """Parse files in order. When Whoosh's multiprocess writer already keeps both cores
+    busy, parsing stays in this process (a parse pool would only add memory)."""
     bar = None
     if progress:
         from tqdm import tqdm
-        bar = tqdm(total=len(todo), unit="文件", desc="解析", leave=False)
+        bar = tqdm(total=len(todo), unit="文件", desc="索引", leave=False)
     try:
-        if procs > 1 and len(todo) >= 50:
+        if procs > 1 and len(todo) >= 50 and not writer_has_procs:
             with ProcessPoolExecutor(max_workers=procs) as pool:
                 for out in pool.map(parse_file, *zip(*todo), chunksize=8):
                     if bar:

@@ -15,7 +15,7 @@ from typing import Callable, Hashable, Iterable
 
 import numpy as np
 
-from analyzers.align import Passage, align_profile, input_profile
+from analyzers.align import Passage, align_many, input_profile
 from analyzers.normalize import normalize
 
 COMMON_DF_SHARE = 0.05     # bigrams in more than 5% of clauses carry almost no evidence …
@@ -112,15 +112,17 @@ def rank_similar(input_text: str, candidates: Iterable[tuple[Hashable, str]],
     # matched characters are nearly always inside shared trigrams, so a clause whose
     # trigrams cover far less than min_score of the input cannot reach it: skip the DP
     min_cover = int(need * COVER_SHARE)
-    out: list[SimilarMatch] = []
+    keys, texts = [], []
     for key, clause_text in candidates:
-        passages = align_profile(prof, clause_text, min_len, min_cover)
-        if not passages:
-            continue
-        if sum(p.matched for p in passages) >= need:
+        keys.append(key)
+        texts.append(clause_text)
+    out: list[SimilarMatch] = []
+    for key, passages in zip(keys, align_many(prof, texts, min_len, min_cover)):
+        if passages and sum(p.matched for p in passages) >= need:
             score = similarity_score(input_text, passages)
             out.append(SimilarMatch(key, round(score, 4), passages))
-    out.sort(key=lambda m: (-m.score, -sum(p.matched for p in m.passages)))
+    # equal shares: the higher alignment score wins (same numbers beat changed numbers)
+    out.sort(key=lambda m: (-m.score, -sum(p.score for p in m.passages)))
     return out[:limit]
 
 

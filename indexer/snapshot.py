@@ -3,10 +3,12 @@
 Whoosh's pure-Python posting intersection cannot answer exact substring queries fast
 enough (a bigram phrase field measured p95 755 ms on 158k clauses), so each committed
 Whoosh generation gets a snapshot directory `snap_<gen>/` holding:
+Rows are in Whoosh docnum order when read back from Whoosh, and otherwise in the order the
+writer carried them forward; nothing depends on docnums, queries read only the snapshot.
 - text.bin   normalised clause texts, UTF-16-BE (two bytes a character, so the suffix
-             array needs only the even offsets), joined by U+0000, in Whoosh docnum order
+             array needs only the even offsets), joined by U+0000
 - sa.npy     suffix array of text.bin's even offsets (int32, memory-mapped at query time)
-- arrays.npz row offsets, lengths, docnums, facet codes (CSR for multi-valued facets)
+- arrays.npz row offsets, lengths, dates, facet codes (CSR for multi-valued facets)
 - records.jsonl  the clause records hits show (offsets in arrays.npz)
 - meta.json  vocabularies, clause ids, headings, per-document facts
 Queries read only the snapshot, so a search never mixes two generations.
@@ -16,6 +18,7 @@ Snapshots are written to a temp dir and renamed, so readers see whole snapshots 
 from __future__ import annotations
 
 import datetime as _dt
+from array import array
 import json
 import os
 import shutil
@@ -45,29 +48,40 @@ def _date_ordinal(date: str, year: int | None) -> int:
 
 
 def build_snapshot(ix, index_dir: Path) -> Path:
-    """Write the snapshot of the index's latest generation; returns its directory.
+    """Snapshot of the index's latest generation, read back from Whoosh's stored records.
+    The fallback when no previous snapshot can be carried forward (see write_snapshot)."""
+    with ix.reader() as reader:
+        generation = reader.generation()
+        if snapshot_dir(index_dir, generation).exists():
+            return snapshot_dir(index_dir, generation)
+        return write_snapshot(index_dir, generation,
+                              (fields["record"] for _, fields in reader.iter_docs()))
 
-    Streams the stored records (nothing but small per-row values is kept in memory), so
-    the peak is the text plus its suffix array."""
+
+def iter_snapshot_records(path: Path):
+    """The clause records of an existing snapshot, in row order (streamed)."""
+    with open(Path(path) / "records.jsonl", "rb") as fh:
+        for line in fh:
+            yield json.loads(line)
+
+
+def write_snapshot(index_dir: Path, generation: int, records) -> Path:
+    """Write snapshot `generation` from a stream of clause records; returns its directory.
+
+    Only small per-row values are kept in memory while streaming, so the peak is the text
+    plus its suffix array."""
     import pydivsufsort
 
     index_dir = Path(index_dir)
-    with ix.reader() as reader:
-        generation = reader.generation()
-        target = snapshot_dir(index_dir, generation)
-        if target.exists():
-            return target
-        tmp = Path(tempfile.mkdtemp(prefix=".snap-tmp-", dir=index_dir))
-        try:
-            arrays, meta, blob = _write_rows(reader, tmp)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-    meta["generation"] = generation
+    target = snapshot_dir(index_dir, generation)
+    if target.exists():
+        return target
+    tmp = Path(tempfile.mkdtemp(prefix=".snap-tmp-", dir=index_dir))
     try:
+        arrays, meta, blob = _write_rows(records, tmp)
+        meta["generation"] = generation
         # suffixes of the UTF-16 text; only even byte offsets start a character
-        sa = pydivsufsort.divsufsort(np.frombuffer(blob, dtype=np.uint8))
-        sa = sa[sa % 2 == 0]
+        sa = _even_suffixes(pydivsufsort.divsufsort(np.frombuffer(blob, dtype=np.uint8)))
         (tmp / "text.bin").write_bytes(blob)
         del blob
         np.save(tmp / "sa.npy", sa)
@@ -76,7 +90,6 @@ def build_snapshot(ix, index_dir: Path) -> Path:
         (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
         os.rename(tmp, target)
     except OSError:
-        shutil.rmtree(tmp, ignore_errors=True)
         if not target.exists():
             raise
     finally:
@@ -85,17 +98,26 @@ def build_snapshot(ix, index_dir: Path) -> Path:
     return target
 
 
-def _write_rows(reader, tmp: Path):
+def _even_suffixes(sa: np.ndarray, chunk: int = 1 << 22) -> np.ndarray:
+    """The entries at even offsets, filtered chunk by chunk to keep the peak low."""
+    return np.concatenate([part[(part & 1) == 0] for part in
+                           (sa[i:i + chunk] for i in range(0, len(sa), chunk))]
+                          or [np.zeros(0, dtype=np.int32)])
+
+
+def _write_rows(records, tmp: Path):
     blob = bytearray()
-    starts, lengths, docnums, seqs, dates, row_doc, rec_offsets = [], [], [], [], [], [], [0]
+    # compact per-row columns: array('q') costs 8 bytes a row, a list of ints ~36
+    starts, lengths, seqs, dates, row_doc = (array("q") for _ in range(5))
+    rec_offsets = array("q", [0])
     clause_ids, headings, kinds = [], [], []
+    sources: dict[str, str] = {}
     doc_index: dict[str, int] = {}
     docs: list[dict] = []
-    multi = {facet: ([], {}) for facet in MULTI_VALUED}   # facet → (per-row codes, vocab)
-    indptr = {facet: [0] for facet in MULTI_VALUED}
+    multi = {facet: (array("i"), {}) for facet in MULTI_VALUED}  # facet → (codes, vocab)
+    indptr = {facet: array("q", [0]) for facet in MULTI_VALUED}
     with open(tmp / "records.jsonl", "wb") as out:
-        for docnum, fields in reader.iter_docs():
-            rec = fields["record"]
+        for rec in records:
             line = json.dumps(rec, ensure_ascii=False).encode("utf-8") + b"\n"
             out.write(line)
             rec_offsets.append(rec_offsets[-1] + len(line))
@@ -103,12 +125,12 @@ def _write_rows(reader, tmp: Path):
             starts.append(len(blob))
             blob += text.encode("utf-16-be") + SEP
             lengths.append(len(text))
-            docnums.append(docnum)
             seqs.append(rec["seq"])
             dates.append(_date_ordinal(rec["date"], rec["year"]))
             clause_ids.append(rec["clause_id"])
             headings.append(normalize(rec["heading"]))
             kinds.append(rec["kind"])
+            sources[rec["source"]] = rec.get("content_hash", "")
             j = doc_index.get(rec["doc_id"])
             if j is None:
                 j = doc_index[rec["doc_id"]] = len(docs)
@@ -120,7 +142,6 @@ def _write_rows(reader, tmp: Path):
                 indptr[facet].append(len(codes))
     starts.append(len(blob))
     arrays = {
-        "docnums": np.asarray(docnums, dtype=np.int32),
         "starts": np.asarray(starts, dtype=np.int64),      # n + 1 entries
         "lengths": np.asarray(lengths, dtype=np.int32),
         "row_doc": np.asarray(row_doc, dtype=np.int32),
@@ -142,11 +163,11 @@ def _write_rows(reader, tmp: Path):
         for rank, v in enumerate(values):
             remap[vocab[v]] = rank
         vocab_out[facet] = values
-        arrays[facet + "_values"] = remap[np.asarray(codes, dtype=np.int32)] if codes else \
-            np.zeros(0, dtype=np.int32)
+        arrays[facet + "_values"] = remap[np.frombuffer(codes, dtype=np.int32)] if codes \
+            else np.zeros(0, dtype=np.int32)
         arrays[facet + "_indptr"] = np.asarray(indptr[facet], dtype=np.int64)
     meta = {"clause_ids": clause_ids, "headings": headings, "kinds": kinds, "docs": docs,
-            "vocab": vocab_out}
+            "vocab": vocab_out, "sources": sources}
     return arrays, meta, blob
 
 
@@ -181,7 +202,7 @@ class Snapshot:
 
     @property
     def n(self) -> int:
-        return len(self.arrays["docnums"])
+        return len(self.arrays["lengths"])
 
     def _bound(self, q: bytes, upper: bool) -> int:
         sa, text, n = self.sa, self.text, len(q)

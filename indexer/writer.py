@@ -1,19 +1,23 @@
 """Files → clause records → Whoosh index (+ substring snapshot). The admin's batch job."""
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from itertools import chain
 from typing import Callable, Iterable
 
 from whoosh import index as whoosh_index
+from whoosh.writing import CLEAR
 
 from indexer.loaders import UnreadableFile, iter_source_files, meta_for, read_document
 from indexer.pipeline import content_hash, parse_document
 from indexer.schema import clause_schema, whoosh_fields
-from indexer.snapshot import build_snapshot
+from indexer.snapshot import build_snapshot, iter_snapshot_records, snapshot_dir, write_snapshot
 
 INDEX_NAME = "clauses"
 
@@ -117,14 +121,19 @@ def indexed_sources(ix) -> dict[str, str]:
 def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False,
                 prune: bool = False, progress: bool = False, procs: int | None = None,
                 log: Callable[[str], None] = print) -> IndexReport:
+    """Index new and changed files; with `prune`, drop files no longer present; with
+    `rebuild`, replace everything. Unreadable files are reported and keep their old clauses.
+
+    New records are spooled to disk while Whoosh indexes them; after the commit the next
+    snapshot is the previous one's rows (minus replaced and pruned files) plus the spool,
+    so nothing is read back from Whoosh."""
     started = time.perf_counter()
     report = IndexReport()
     index_dir = Path(index_dir)
-    if rebuild and whoosh_index.exists_in(index_dir, INDEX_NAME):
-        ix = whoosh_index.create_in(index_dir, clause_schema(), INDEX_NAME)
-    else:
-        ix = open_index(index_dir, create=True)
-    known = indexed_sources(ix)
+    ix = _open_for_writing(index_dir)
+    prev = snapshot_dir(index_dir, ix.latest_generation())
+    prev = prev if prev.exists() else None
+    known = _snapshot_sources(prev) if prev else indexed_sources(ix)
     files = _sources(paths)
     seen = {src for _, src in files}
     todo = []
@@ -137,43 +146,91 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
             except OSError:
                 pass
         todo.append((path, src))
-    gone = sorted(set(known) - seen) if prune else []
+    gone = sorted(set(known) - seen) if prune and not rebuild else []
 
     procs = procs or min(2, os.cpu_count() or 1)
     bulk = len(todo) >= 200 and procs > 1
-    writer = ix.writer(procs=procs, multisegment=True, limitmb=96) if bulk else ix.writer(limitmb=128)
+    writer = ix.writer(procs=procs, multisegment=True, limitmb=48) if bulk else ix.writer(limitmb=128)
+    replaced = set(gone)
+    spool_path = index_dir / f".spool-{os.getpid()}.jsonl"
     try:
-        for src in gone:
-            writer.delete_by_term("source", src)
-            report.removed += 1
-        for source, digest, records, reason, warnings in _parse_all(todo, procs, progress, bulk):
-            for w in warnings:
-                report.warnings.append((source, w))
-            if records is None:
-                report.skipped.append((source, reason))
-                log(f"跳过 {source}：{reason}")
-                continue
-            if source in known:
-                writer.delete_by_term("source", source)
-            for rec in records:
-                writer.add_document(**whoosh_fields(rec))
-            report.read += 1
-            report.clauses += len(records)
+        with open(spool_path, "wb") as spool:
+            for src in gone:
+                writer.delete_by_term("source", src)
+                report.removed += 1
+            for source, digest, records, reason, warnings in _parse_all(todo, procs, progress, bulk):
+                report.warnings.extend((source, w) for w in warnings)
+                if records is None:
+                    report.skipped.append((source, reason))
+                    log(f"跳过 {source}：{reason}")
+                    continue
+                if source in known and not rebuild:
+                    writer.delete_by_term("source", source)
+                    replaced.add(source)
+                for rec in records:
+                    writer.add_document(**whoosh_fields(rec))
+                    spool.write(json.dumps(rec, ensure_ascii=False).encode("utf-8") + b"\n")
+                report.read += 1
+                report.clauses += len(records)
         report.phases["解析写入"] = time.perf_counter() - started
-        if report.read or report.removed:
-            writer.commit(optimize=False)
+        changed = bool(report.read or report.removed or rebuild)
+        if changed:
+            writer.commit(mergetype=CLEAR if rebuild else None, optimize=False)
         else:
             writer.cancel()
+        report.phases["提交"] = time.perf_counter() - started - report.phases["解析写入"]
+
+        generation = ix.latest_generation()
+        if snapshot_dir(index_dir, generation).exists():
+            pass
+        elif rebuild or prev is not None:
+            carried = () if rebuild else (r for r in iter_snapshot_records(prev)
+                                          if r["source"] not in replaced)
+            write_snapshot(index_dir, generation, chain(carried, _read_spool(spool_path)))
+        else:
+            build_snapshot(ix, index_dir)
     except BaseException:
-        writer.cancel()
+        if not writer.is_closed:
+            writer.cancel()
         raise
-    report.phases["提交"] = time.perf_counter() - started - report.phases["解析写入"]
-    build_snapshot(ix, index_dir)
+    finally:
+        spool_path.unlink(missing_ok=True)
     report.phases["快照"] = time.perf_counter() - started - sum(report.phases.values())
-    with ix.reader() as r:
-        report.total_clauses = r.doc_count()
+    report.total_clauses = _snapshot_rows(snapshot_dir(index_dir, ix.latest_generation()))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _open_for_writing(index_dir: Path):
+    """The index, created when missing. An index written with another schema (an older
+    version of this program) is started over, and its snapshots with it."""
+    if whoosh_index.exists_in(index_dir, INDEX_NAME):
+        ix = whoosh_index.open_dir(index_dir, INDEX_NAME)
+        if _same_schema(ix.schema, clause_schema()):
+            return ix
+    index_dir.mkdir(parents=True, exist_ok=True)
+    for old in index_dir.glob("snap_*"):
+        shutil.rmtree(old, ignore_errors=True)
+    return whoosh_index.create_in(index_dir, clause_schema(), INDEX_NAME)
+
+
+def _same_schema(a, b) -> bool:
+    return sorted(a.names()) == sorted(b.names()) and all(
+        type(a[n]) is type(b[n]) for n in a.names())
+
+
+def _snapshot_sources(path: Path) -> dict[str, str]:
+    return json.loads((path / "meta.json").read_text(encoding="utf-8"))["sources"]
+
+
+def _snapshot_rows(path: Path) -> int:
+    return len(json.loads((path / "meta.json").read_text(encoding="utf-8"))["clause_ids"])
+
+
+def _read_spool(path: Path):
+    with open(path, "rb") as fh:
+        for line in fh:
+            yield json.loads(line)
 
 
 def _parse_all(todo, procs: int, progress: bool, writer_has_procs: bool):

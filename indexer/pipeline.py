@@ -48,8 +48,6 @@ def parse_document(text: str, source: str, meta: dict | None = None,
         else:
             facts = out
     raw = split_clauses(lines, facts.title)
-    if not raw:
-        warnings.append("没有找到正文条款")
     doc_id = doc_id_for(source)
     units = assign_units([c.text for c in raw])
     clauses = []

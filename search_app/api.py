@@ -74,6 +74,8 @@ def similar_data(text: str, clause_id: str, params) -> dict:
                                     filters=params, limit=params.size)
     except query_error_class() as e:
         abort(400, str(e) or "请求参数有误")
+    except LookupError as e:
+        abort(404, str(e))
 
 
 @api.get("/search")

@@ -50,3 +50,16 @@ def test_console_script_entry_point_runs():
     out = subprocess.run([sys.executable, "-m", "search_app.cli", "--help"],
                          capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0 and "parse" in out.stdout and "serve" in out.stdout
+
+
+def test_similar_command(tmp_path, capsys):
+    index = tmp_path / "index"
+    assert main(["index", str(SAMPLE.parent), "--index", str(index)]) == 0
+    capsys.readouterr()
+    text = "实施化解普通高中大班额专项行动，加大消除大班额专项规划实施力度，确保到2024年全面消除55人以上大班额。"
+    assert main(["similar", text, "--index", str(index), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["hits"] and result["hits"][0]["city"] == "广元市"
+    (tmp_path / "draft.txt").write_text("今天天气晴朗，适合出游踏青。", encoding="utf-8")
+    assert main(["similar", "--file", str(tmp_path / "draft.txt"), "--index", str(index)]) == 0
+    assert "未找到措辞相近的条款" in capsys.readouterr().out

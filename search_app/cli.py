@@ -98,7 +98,7 @@ def ensure_index(index_dir: Path) -> None:
 
 def _search_params(args):
     from search_app.params import parse_search_params
-    raw = {"q": [args.query or ""], "mode": [args.mode], "sort": [args.sort],
+    raw = {"q": [getattr(args, "query", "") or ""], "mode": [args.mode], "sort": [args.sort],
            "page": [str(args.page)], "size": [str(args.size)]}
     for f in ("city", "province", "year", "stage", "unit", "lead_unit", "doc_type"):
         raw[f] = getattr(args, f) or []

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from search_app.app import engine_module, get_engine, query_error_class
+from search_app.app import get_engine
+from search_app.params import QueryError, parse_search_params
 from search_app.citation import cite, locator, reference
 
 api = Blueprint("api", __name__, url_prefix="/api")
@@ -23,19 +24,18 @@ def request_args(drop=PAGE_PARAMS) -> dict[str, list[str]]:
 
 def parse_params(args: dict[str, list[str]], max_size: int | None = None):
     """SearchParams from request args; QueryError → 400 with the engine's Chinese message."""
-    mod = engine_module()
     try:
         if max_size is None:
-            return mod.parse_search_params(args)
-        return mod.parse_search_params(args, max_size=max_size)
-    except query_error_class() as e:
+            return parse_search_params(args)
+        return parse_search_params(args, max_size=max_size)
+    except QueryError as e:
         abort(400, str(e) or "请求参数有误")
 
 
 def search_data(params) -> dict:
     try:
         return get_engine().search(params)
-    except query_error_class() as e:
+    except QueryError as e:
         abort(400, str(e) or "请求参数有误")
 
 
@@ -72,7 +72,7 @@ def similar_data(text: str, clause_id: str, params) -> dict:
     try:
         return get_engine().similar(text=text or None, clause_id=clause_id or None,
                                     filters=params, limit=params.size)
-    except query_error_class() as e:
+    except QueryError as e:
         abort(400, str(e) or "请求参数有误")
     except LookupError as e:
         abort(404, str(e))

@@ -3,14 +3,11 @@
 Config (dict passed to create_app, else environment):
   INDEX_DIR      POLICY_SEARCH_INDEX   index directory built by `policy-search index`
   ENGINE         —                     an engine object (tests inject one)
-  ENGINE_MODULE  —                     module offering SearchEngine, parse_search_params,
-                                       QueryError (default search_app.engine)
   EXPORT_CAP     POLICY_SEARCH_EXPORT_CAP   max clauses in one export (2000)
 The engine is opened once per app, on first use, so `create_app()` is cheap.
 """
 from __future__ import annotations
 
-import importlib
 import os
 import threading
 from datetime import date as _date
@@ -18,24 +15,23 @@ from pathlib import Path
 
 from flask import Flask, current_app, jsonify, render_template, request
 
+from indexer.writer import default_index_dir
+
 HERE = Path(__file__).resolve().parent
 # static/ lives next to the package in the source tree; fall back to a packaged copy
 STATIC_DIR = next((p for p in (HERE / "static", HERE.parent / "static") if p.is_dir()),
                   HERE.parent / "static")
 
-FACET_LABELS = {"city": "城市", "province": "省份", "year": "年份", "stage": "学段",
-                "unit": "责任单位", "lead_unit": "牵头单位", "doc_type": "文种"}
-SORT_LABELS = {"relevance": "相关度", "-date": "日期（新→旧）", "date": "日期（旧→新）"}
+from search_app.params import FACET_LABELS, SORTS as SORT_LABELS  # noqa: E402
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, static_folder=str(STATIC_DIR), static_url_path="/static",
                 template_folder=str(HERE / "templates"))
     app.config.update(
-        INDEX_DIR=os.environ.get("POLICY_SEARCH_INDEX", "data/index"),
+        INDEX_DIR=str(default_index_dir()),
         EXPORT_CAP=int(os.environ.get("POLICY_SEARCH_EXPORT_CAP", "2000")),
         ENGINE=None,
-        ENGINE_MODULE=None,
         JSON_AS_ASCII=False,
     )
     app.config.update(config or {})
@@ -54,27 +50,15 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-def engine_module():
-    mod = current_app.config.get("ENGINE_MODULE")
-    if mod is None:
-        mod = importlib.import_module("search_app.engine")
-    elif isinstance(mod, str):
-        mod = importlib.import_module(mod)
-    return mod
-
-
 def get_engine():
     """The app's single engine, opened lazily (thread-safe under waitress)."""
     state = current_app.extensions["policy_search"]
     if state["engine"] is None:
         with state["lock"]:
             if state["engine"] is None:
-                state["engine"] = engine_module().SearchEngine(current_app.config["INDEX_DIR"])
+                from search_app.engine import SearchEngine
+                state["engine"] = SearchEngine(current_app.config["INDEX_DIR"])
     return state["engine"]
-
-
-def query_error_class():
-    return engine_module().QueryError
 
 
 def wants_json() -> bool:

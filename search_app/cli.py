@@ -105,19 +105,28 @@ def _search_params(args):
     return parse_search_params(raw)
 
 
-def cmd_search(args) -> int:
+def _answer(args, ask):
+    """Run `ask(engine)`; a caller's mistake is one line on stderr and exit status 2.
+    Returns (result, None) or (None, exit status); with --json the result is printed."""
     from search_app.engine import SearchEngine
     from search_app.params import QueryError
     index_dir = _index_dir(args)
     ensure_index(index_dir)
     try:
-        result = SearchEngine(index_dir).search(_search_params(args))
-    except QueryError as exc:
-        _err(f"错误：{exc}")
-        return 2
+        result = ask(SearchEngine(index_dir))
+    except (QueryError, LookupError) as exc:
+        _err(f"错误：{exc.args[0] if exc.args else exc}")
+        return None, 2
     if args.json:
         _out(json.dumps(result, ensure_ascii=False, indent=1))
-        return 0
+        return None, 0
+    return result, None
+
+
+def cmd_search(args) -> int:
+    result, status = _answer(args, lambda engine: engine.search(_search_params(args)))
+    if result is None:
+        return status
     q = result["query"]
     if q["message"]:
         _err(q["message"])
@@ -136,23 +145,14 @@ def _plain_marks(fragment_html: str) -> str:
 
 
 def cmd_similar(args) -> int:
-    from search_app.engine import SearchEngine
-    from search_app.params import QueryError
-    index_dir = _index_dir(args)
-    ensure_index(index_dir)
     text = Path(args.file).read_text(encoding="utf-8") if args.file else args.text
     if not text and not args.clause_id:
         _err("请给出文本、--file 或 --clause-id")
         return 2
-    try:
-        result = SearchEngine(index_dir).similar(text=text, clause_id=args.clause_id,
-                                                 filters=_search_params(args), limit=args.size)
-    except QueryError as exc:
-        _err(f"错误：{exc}")
-        return 2
-    if args.json:
-        _out(json.dumps(result, ensure_ascii=False, indent=1))
-        return 0
+    result, status = _answer(args, lambda engine: engine.similar(
+        text=text, clause_id=args.clause_id, filters=_search_params(args), limit=args.size))
+    if result is None:
+        return status
     if not result["hits"]:
         _out(result.get("message") or "未找到措辞相近的条款")
     for h in result["hits"]:

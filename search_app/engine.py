@@ -7,7 +7,6 @@ boosted (BM25F-style field weights).
 """
 from __future__ import annotations
 
-import html
 import math
 import re
 import time
@@ -17,6 +16,7 @@ import numpy as np
 
 from analyzers.normalize import normalize
 from indexer.snapshot import Snapshot, build_snapshot
+from search_app.marks import fragment, mark_text
 from search_app.params import (FACET_PARAMS, QueryError, SearchParams,  # noqa: F401
                                parse_search_params)
 from search_app.query import And, Near, Not, Or, Term, describe, literal, parse_query, \
@@ -25,7 +25,6 @@ from search_app.query import And, Near, Not, Or, Term, describe, literal, parse_
 GENERAL = "通用"
 HEADING_WEIGHT, TITLE_WEIGHT = 2.0, 1.5
 K1, B = 1.2, 0.75
-FRAGMENT_CHARS = 120
 _SENTENCE_END = re.compile(r"[。！？；;!?\n]")
 
 
@@ -285,55 +284,3 @@ def _facet_list(vocab, counts, by_value: bool) -> list[dict]:
 
 def _in_one_sentence(text: str, needles: list[str]) -> bool:
     return any(all(n in s for n in needles) for s in _SENTENCE_END.split(text))
-
-
-def match_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
-    """Character spans of every occurrence of any needle (width-normalised), merged."""
-    norm = normalize(text)
-    spans = []
-    for needle in {normalize(n) for n in needles if n and n.strip()}:
-        i = norm.find(needle)
-        while i != -1:
-            spans.append((i, i + len(needle)))
-            i = norm.find(needle, i + 1)
-    spans.sort()
-    merged: list[list[int]] = []
-    for s, e in spans:
-        if merged and s <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], e)
-        else:
-            merged.append([s, e])
-    return [(s, e) for s, e in merged]
-
-
-def mark_spans(text: str, spans, start: int = 0, end: int | None = None) -> str:
-    """Escape text[start:end], wrapping the spans in <mark>. Only <mark> is added."""
-    end = len(text) if end is None else end
-    out, pos = [], start
-    for s, e in spans:
-        s, e = max(s, start), min(e, end)
-        if s >= e:
-            continue
-        out.append(html.escape(text[pos:s]))
-        out.append("<mark>" + html.escape(text[s:e]) + "</mark>")
-        pos = e
-    out.append(html.escape(text[pos:end]))
-    return "".join(out)
-
-
-def mark_text(text: str, needles: list[str]) -> str:
-    return mark_spans(text, match_spans(text, needles))
-
-
-def fragment(text: str, needles: list[str], width: int = FRAGMENT_CHARS) -> str:
-    """A short window around the first match (or the opening), marked and escaped."""
-    spans = match_spans(text, needles)
-    if not spans:
-        end = min(len(text), width)
-        return mark_spans(text, [], 0, end) + ("…" if end < len(text) else "")
-    first = spans[0][0]
-    start = max(0, first - width // 3)
-    end = min(len(text), start + width)
-    start = max(0, min(start, end - width))
-    return (("…" if start else "") + mark_spans(text, spans, start, end)
-            + ("…" if end < len(text) else ""))

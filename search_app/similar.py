@@ -8,7 +8,6 @@ Two stages, both pure given a postings callable:
 """
 from __future__ import annotations
 
-import html
 import math
 from dataclasses import dataclass, field
 from typing import Callable, Hashable, Iterable
@@ -17,6 +16,7 @@ import numpy as np
 
 from analyzers.align import Passage, align_many, input_profile
 from analyzers.normalize import normalize
+from search_app.marks import mark_spans as mark_passages  # noqa: F401  (re-export)
 
 COMMON_DF_SHARE = 0.05     # bigrams in more than 5% of clauses carry almost no evidence …
 MIN_EVIDENCE = 24          # … but a short or very generic input keeps its rarest ones anyway
@@ -124,22 +124,3 @@ def rank_similar(input_text: str, candidates: Iterable[tuple[Hashable, str]],
     # equal shares: the higher alignment score wins (same numbers beat changed numbers)
     out.sort(key=lambda m: (-m.score, -sum(p.score for p in m.passages)))
     return out[:limit]
-
-
-def mark_passages(text: str, spans: Iterable[tuple[int, int]]) -> str:
-    """HTML-escaped text with <mark> around the (start, end) spans, overlaps merged."""
-    merged: list[list[int]] = []
-    for s, e in sorted((max(0, s), min(len(text), e)) for s, e in spans):
-        if s >= e:
-            continue
-        if merged and s <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], e)
-        else:
-            merged.append([s, e])
-    parts, pos = [], 0
-    for s, e in merged:
-        parts.append(html.escape(text[pos:s]))
-        parts.append("<mark>" + html.escape(text[s:e]) + "</mark>")
-        pos = e
-    parts.append(html.escape(text[pos:]))
-    return "".join(parts)

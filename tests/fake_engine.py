@@ -8,84 +8,9 @@ from __future__ import annotations
 import html
 import re
 import time
-from dataclasses import dataclass, field
 
-FACETS = ("city", "province", "year", "stage", "unit", "lead_unit", "doc_type")
-LIST_PARAMS = FACETS
-EXPORT_CAP = 2000
-
-
-class QueryError(ValueError):
-    """A caller's mistake, message in Chinese."""
-
-
-@dataclass
-class SearchParams:
-    q: str = ""
-    mode: str = "keyword"
-    city: list[str] = field(default_factory=list)
-    province: list[str] = field(default_factory=list)
-    year: list[str] = field(default_factory=list)
-    stage: list[str] = field(default_factory=list)
-    unit: list[str] = field(default_factory=list)
-    lead_unit: list[str] = field(default_factory=list)
-    doc_type: list[str] = field(default_factory=list)
-    sort: str = "relevance"
-    page: int = 1
-    size: int = 20
-
-    def to_args(self) -> list[tuple[str, str]]:
-        out = []
-        if self.q:
-            out.append(("q", self.q))
-        if self.mode != "keyword":
-            out.append(("mode", self.mode))
-        for name in FACETS:
-            out += [(name, v) for v in getattr(self, name)]
-        if self.sort != "relevance":
-            out.append(("sort", self.sort))
-        if self.page != 1:
-            out.append(("page", str(self.page)))
-        if self.size != 20:
-            out.append(("size", str(self.size)))
-        return out
-
-
-def _int(args, name, default, lo, hi, label):
-    vals = args.get(name) or []
-    if not vals or vals[-1] == "":
-        return default
-    try:
-        n = int(vals[-1])
-    except ValueError:
-        raise QueryError(f"{label}必须是整数：{vals[-1]}") from None
-    if not lo <= n <= hi:
-        raise QueryError(f"{label}超出范围（{lo}–{hi}）：{n}")
-    return n
-
-
-def parse_search_params(args, max_size: int = 100) -> SearchParams:
-    known = {"q", "mode", "sort", "page", "size", *FACETS}
-    for name in args:
-        if name not in known:
-            raise QueryError(f"未知参数：{name}")
-    p = SearchParams()
-    p.q = " ".join(v.strip() for v in args.get("q", []) if v.strip())
-    p.mode = (args.get("mode") or ["keyword"])[-1] or "keyword"
-    if p.mode not in ("keyword", "exact"):
-        raise QueryError(f"检索模式只能是 keyword 或 exact：{p.mode}")
-    p.sort = (args.get("sort") or ["relevance"])[-1] or "relevance"
-    if p.sort not in ("relevance", "date", "-date"):
-        raise QueryError(f"排序方式无效：{p.sort}")
-    for name in FACETS:
-        setattr(p, name, [v for v in args.get(name, []) if v])
-    for y in p.year:
-        if not re.fullmatch(r"\d{4}(-\d{4})?", y):
-            raise QueryError(f"年份格式应为 2019 或 2015-2020：{y}")
-    p.page = _int(args, "page", 1, 1, 10**6, "页码")
-    p.size = _int(args, "size", 20, 1, max_size, "每页条数")
-    return p
-
+from search_app.params import (EXPORT_CAP, FACET_PARAMS as FACETS, QueryError,  # noqa: F401
+                               SearchParams, parse_search_params)
 
 _PANJIN = dict(source="002_b243c2944faa9261.txt", doc_id="b243c2944faa9261",
                title="盘锦市推进教育高质量发展行动计划", doc_type="行动计划", city="盘锦市",

@@ -25,7 +25,7 @@ def fake():
 
 @pytest.fixture
 def client(fake):
-    app = create_app({"ENGINE": fake, "ENGINE_MODULE": fake_engine, "TESTING": True})
+    app = create_app({"ENGINE": fake, "TESTING": True})
     return app.test_client()
 
 
@@ -182,7 +182,7 @@ def test_document_text_is_escaped_everywhere():
         c.update(title="标题" + EVIL, doc_number=EVIL, path=[EVIL], units=[EVIL],
                  lead_units=[EVIL], stages=[EVIL], text="正文" + EVIL, label="(一)")
     eng = fake_engine.FakeEngine(evil)
-    client = create_app({"ENGINE": eng, "ENGINE_MODULE": fake_engine}).test_client()
+    client = create_app({"ENGINE": eng}).test_client()
     cid, doc = evil[0]["clause_id"], evil[0]["doc_id"]
     for url in ("/?q=正文", f"/documents/{doc}?q=正文", f"/clauses/{cid}",
                 f"/similar?clause_id={evil[1]['clause_id']}", f"/documents/{doc}"):
@@ -209,7 +209,7 @@ def test_export_csv_has_bom_and_columns(client):
 
 def test_export_ignores_page_and_caps(fake):
     fake.clauses = fake.clauses * 1          # 6 clauses
-    app = create_app({"ENGINE": fake, "ENGINE_MODULE": fake_engine, "EXPORT_CAP": 4})
+    app = create_app({"ENGINE": fake, "EXPORT_CAP": 4})
     rows = app.test_client().get("/export.csv?page=2&size=1").data.decode("utf-8-sig").splitlines()
     assert len(rows) == 1 + 4
 

@@ -7,7 +7,8 @@ import numpy as np
 
 from search_app.engine import _Context
 from search_app.params import QueryError, SearchParams
-from search_app.similar import candidate_docnums, mark_passages, rank_similar
+from search_app.marks import mark_spans as mark_passages
+from search_app.similar import candidate_docnums, rank_similar
 
 MAX_INPUT_CHARS = 5000
 CANDIDATES = 200

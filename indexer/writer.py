@@ -54,12 +54,16 @@ class IndexReport:
                 f"用时 {self.seconds:.1f} 秒" + (f"（{phases}）" if phases else ""))
 
 
+class IndexMissing(FileNotFoundError):
+    """There is no index yet: the admin has not run `policy-search index`."""
+
+
 def open_index(index_dir: Path, create: bool = False):
     index_dir = Path(index_dir)
     if whoosh_index.exists_in(index_dir, INDEX_NAME):
         return whoosh_index.open_dir(index_dir, INDEX_NAME)
     if not create:
-        raise FileNotFoundError(f"索引不存在：{index_dir}")
+        raise IndexMissing(f"索引不存在：{index_dir}")
     index_dir.mkdir(parents=True, exist_ok=True)
     return whoosh_index.create_in(index_dir, clause_schema(), INDEX_NAME)
 

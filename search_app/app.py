@@ -15,7 +15,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, jsonify, render_template, request
 
-from indexer.writer import default_index_dir
+from indexer.writer import IndexMissing, default_index_dir
 
 HERE = Path(__file__).resolve().parent
 # static/ lives next to the package in the source tree; fall back to a packaged copy
@@ -77,6 +77,9 @@ def _register_errors(app: Flask) -> None:
     for status, msg in messages.items():
         app.register_error_handler(status, lambda e, s=status, m=msg: error_response(
             s, getattr(e, "description", None) if s in (400, 404) and _own(e) else m))
+    # no index yet (the admin has not run `policy-search index`): say so, don't 500
+    app.register_error_handler(IndexMissing, lambda e: error_response(
+        503, "索引尚未建立，请管理员先运行 policy-search index"))
 
 
 def _own(e) -> bool:

@@ -338,3 +338,11 @@ def test_real_indexed_script_is_shown_not_run(build_test_index, tmp_path):
         assert "<script>alert" not in html and "<img src=x" not in html, url
         assert '"onload=' not in html, url
         assert "&lt;script&gt;" in html or "&lt;<mark>script</mark>&gt;" in html, url
+
+
+def test_missing_index_is_a_clear_503(tmp_path):
+    client = create_app({"INDEX_DIR": str(tmp_path / "none")}).test_client()
+    r = client.get("/api/search?q=x")
+    assert r.status_code == 503 and "policy-search index" in r.get_json()["error"]
+    r = client.get("/")
+    assert r.status_code == 503 and "索引尚未建立" in r.get_data(as_text=True)

@@ -84,7 +84,9 @@ def parse_keyword_table(text: str) -> KeywordTable:
             entry[stage] = weight
     # longest alternatives first so each position reports its longest keyword
     alternatives = "|".join(re.escape(k) for k in sorted(weights, key=len, reverse=True))
-    return KeywordTable(weights, re.compile(f"(?=({alternatives}))"))
+    # a first-character class lets the engine skip positions no keyword can start at
+    firsts = "".join(sorted({re.escape(k[0]) for k in weights}))
+    return KeywordTable(weights, re.compile(f"(?=[{firsts}])(?=({alternatives}))"))
 
 
 @lru_cache(maxsize=1)

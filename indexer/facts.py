@@ -35,6 +35,18 @@ DOC_NUMBER = re.compile(
     rf"(?P<prefix>[\u4e00-\u9fff]{{1,12}})\s*[{_OPEN}]?\s*(?P<year>(?:19|20)\d{{2}})\s*[{_CLOSE}]"
     rf"\s*第?\s*(?P<num>\d{{1,5}})\s*号")
 
+# the tail of a 文号 ("2019〕24号") is cheap to find; DOC_NUMBER then runs on a window
+_DOC_NUMBER_TAIL = re.compile(rf"(?:19|20)\d{{2}}\s*[{_CLOSE}]\s*第?\s*\d{{1,5}}\s*号")
+
+
+def find_doc_numbers(text: str):
+    """DOC_NUMBER matches in text, without running its CJK-prefix scan over every char."""
+    for tail in _DOC_NUMBER_TAIL.finditer(text):
+        m = DOC_NUMBER.search(text, max(0, tail.start() - 16), tail.end())
+        if m:
+            yield m
+
+
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0, "O": 0}
 _DATE_ARABIC = re.compile(r"((?:19|20)\d{2})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})\s*日?")
 _DATE_CHINESE = re.compile(r"([〇○零一二三四五六七八九OＯ]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
@@ -205,6 +217,7 @@ def _place(evidence: list[str], title: str, raw_text: str, doc_number: str) -> t
     for ev in evidence:
         if not ev:
             continue
+        ev = ev[:500]                  # evidence is a title or header line, never a body
         if _NATIONAL_ISSUER.match(ev):
             return "", NATIONAL
         found = places.first_place(ev) or (places.short_place_at_start(ev) if ev is title else None)
@@ -222,10 +235,15 @@ def _place(evidence: list[str], title: str, raw_text: str, doc_number: str) -> t
     return "", ""
 
 
-def _place_by_frequency(lines: list[str]) -> tuple[str, str]:
-    """Fallback: a prefecture or county named at least twice in the body (我市 documents)."""
+def _place_by_frequency(lines: list[str], budget: int = 30_000) -> tuple[str, str]:
+    """Fallback: a prefecture or county named at least twice in the body (我市 documents).
+    Reads the opening `budget` characters: enough evidence, bounded time on huge files."""
     counts: dict[str, int] = {}
     for line in lines:
+        if budget <= 0:
+            break
+        line = line[:budget]
+        budget -= len(line)
         for m in places.find_places(line):
             if len(m.name) > 2 and any(d.level != places.PROVINCE for d in m.candidates):
                 counts[m.name] = counts.get(m.name, 0) + 1
@@ -283,7 +301,7 @@ def extract_facts(raw_text: str, lines: list[str], source_name: str) -> DocFacts
         year, year_rule = int(date[:4]), "date"
     else:
         own = DOC_NUMBER.search(doc_number)
-        cited = [int(m["year"]) for m in DOC_NUMBER.finditer(raw_text)]
+        cited = [int(m["year"]) for m in find_doc_numbers(raw_text)]
         if own or cited:
             year, year_rule = (int(own["year"]) if own else max(cited)), "doc_number"
         elif _year_from_title(title):

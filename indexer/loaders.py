@@ -106,7 +106,9 @@ def _text_file(data: bytes, suffix: str) -> str:
         # a page saved as .txt is still a page: take its body, not its markup
         return html_to_text(text)
     if suffix == ".md":
-        text = _XML_COMMENT.sub("", text)          # <!-- INFO END --> and similar markers
+        # comments are not text, but a one-line marker stays as a line of its own: the
+        # lawrefbook header ends at <!-- INFO END -->, and the facts reader needs it
+        text = _XML_COMMENT.sub(lambda m: m.group() if "\n" not in m.group() else "", text)
     return text
 
 

@@ -12,18 +12,17 @@ from __future__ import annotations
 
 import re
 import sys
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from indexer.cleaning import clean_lines  # noqa: E402
+from indexer.loaders import read_document  # noqa: E402
 from indexer.numbering import CN_NUM, cn_to_int  # noqa: E402
-from indexer.outline import split_clauses  # noqa: E402
-
-try:                                                   # written by another helper
-    from indexer.cleaning import clean_lines  # noqa: E402
-except ImportError:                                    # pragma: no cover
-    clean_lines = None
+from indexer.pipeline import parse_document  # noqa: E402
 
 # independent of the parser: a paragraph starting "第…条" + whitespace is an article
 # ("第七十五 条体育…": a misplaced space in the source still makes an article)
@@ -33,11 +32,10 @@ _MD_HEADING = re.compile(r"^#+\s*(\S*)")
 _LABEL = re.compile(rf"^第({CN_NUM}+)条(?:之({CN_NUM}+))?$")
 
 
-def read_lines(path: Path) -> list[str]:
-    text = path.read_text(encoding="utf-8")
-    if clean_lines is not None:
-        return clean_lines(text)
-    return [ln.strip() for ln in text.splitlines() if ln.strip()]
+def read_lines(path: Path) -> tuple[str, list[str]]:
+    """The file as the indexer reads it: (text, cleaned paragraphs)."""
+    text = read_document(path)
+    return text, clean_lines(text)
 
 
 def expected_articles(lines: list[str]) -> tuple[list[str], list[str]]:
@@ -94,13 +92,16 @@ def first_difference(found: list[str], expected: list[str]) -> str:
 
 
 def check_file(path: Path) -> dict:
-    lines = read_lines(path)
-    title = next((ln[2:].strip() for ln in lines if ln.startswith("# ")), "")
+    try:
+        text, lines = read_lines(path)
+    except Exception as exc:  # noqa: BLE001 — a report, not a crash
+        return {"expected": 0, "found": 0, "error": f"{type(exc).__name__}: {exc}",
+                "mismatch": "", "nonconsec": "", "path_issue": ""}
     expected, division = expected_articles(lines)
     res = {"expected": len(expected), "found": 0, "error": "", "mismatch": "", "nonconsec": "",
            "path_issue": ""}
     try:
-        clauses = split_clauses(lines, title)
+        clauses = parse_document(text, path.name).clauses   # the whole pipeline
     except Exception as exc:  # noqa: BLE001 — a report, not a crash
         res["error"] = f"{type(exc).__name__}: {exc}"
         return res
@@ -127,7 +128,8 @@ def main(argv: list[str]) -> int:
     root = Path(argv[1])
     files = sorted(root.rglob("*.md"))
     t0 = time.time()
-    results = {f: check_file(f) for f in files}
+    with ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        results = dict(zip(files, pool.map(check_file, files, chunksize=16)))
     errors = {f: r for f, r in results.items() if r["error"]}
     mismatches = {f: r for f, r in results.items() if r["mismatch"] and not r["error"]}
     path_issues = {f: r for f, r in results.items() if r["path_issue"]}

@@ -134,10 +134,16 @@ def test_huge_single_line(tmp_path):
     assert read_document(p) == line
 
 
-def test_markdown_comments_removed(tmp_path):
-    p = _write(tmp_path, "law.md", "# 某某条例\n\n<!-- INFO END -->\n\n第一条 为了规范管理，制定本条例。\n")
+def test_markdown_comments_removed_but_header_marker_kept(tmp_path):
+    from indexer.pipeline import parse_document
+    p = _write(tmp_path, "law.md", "# 某某条例\n\n2020年1月1日 某市第十五届人民代表大会常务委员会第五次会议通过\n\n"
+               "<!-- INFO END -->\n\n<!-- 编者\n按语 -->\n第一条 为了规范管理，制定本条例。\n")
     text = read_document(p)
-    assert "INFO END" not in text and "第一条 为了规范管理" in text
+    assert "编者" not in text and "第一条 为了规范管理" in text
+    assert "<!-- INFO END -->" in text.splitlines()      # the end of the header block
+    doc = parse_document(text, "law.md")
+    assert [c.label for c in doc.clauses] == ["第一条"]
+    assert doc.facts.issuer == "某市人民代表大会常务委员会" and doc.facts.date == "2020-01-01"
 
 
 # --- docx ------------------------------------------------------------------------------------

@@ -23,7 +23,9 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -94,7 +96,7 @@ def write_snapshot(index_dir: Path, generation: int, records) -> Path:
             raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    _drop_old_snapshots(index_dir, keep=generation)
+    _drop_old_snapshots(index_dir)
     return target
 
 
@@ -171,13 +173,20 @@ def _write_rows(records, tmp: Path):
     return arrays, meta, blob
 
 
-def _drop_old_snapshots(index_dir: Path, keep: int) -> None:
-    """Keep the newest two: a running engine may still hold the previous one."""
-    gens = sorted(int(p.name[5:]) for p in Path(index_dir).glob("snap_*")
-                  if p.name[5:].isdigit())
-    for g in gens:
-        if g < keep and g != gens[-2 if len(gens) > 1 else -1]:
-            shutil.rmtree(snapshot_dir(index_dir, g), ignore_errors=True)
+def snapshot_generations(index_dir: Path) -> list[int]:
+    """Generations with a complete snapshot, oldest first."""
+    return sorted(int(p.name[5:]) for p in Path(index_dir).glob("snap_*") if p.name[5:].isdigit())
+
+
+def _drop_old_snapshots(index_dir: Path) -> None:
+    """Keep the newest two (a running engine may still hold the previous one), and drop
+    temp dirs an interrupted run left behind more than an hour ago."""
+    index_dir = Path(index_dir)
+    for g in snapshot_generations(index_dir)[:-2]:
+        shutil.rmtree(snapshot_dir(index_dir, g), ignore_errors=True)
+    for tmp in index_dir.glob(".snap-tmp-*"):
+        if time.time() - tmp.stat().st_mtime > 3600:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 @dataclass
@@ -199,6 +208,20 @@ class Snapshot:
             arrays = {k: z[k] for k in z.files}
         meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
         return cls(meta["generation"], text, records, sa, arrays, meta)
+
+    # lookups derived once per snapshot; they live on it so a request never pairs the
+    # arrays of one generation with the lookups of another
+    @cached_property
+    def row_of(self) -> dict[str, int]:
+        return {cid: i for i, cid in enumerate(self.meta["clause_ids"])}
+
+    @cached_property
+    def doc_of(self) -> dict[str, int]:
+        return {d["doc_id"]: i for i, d in enumerate(self.meta["docs"])}
+
+    @cached_property
+    def titles(self) -> list[str]:
+        return [normalize(d["title"] or "") for d in self.meta["docs"]]
 
     @property
     def n(self) -> int:

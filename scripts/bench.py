@@ -163,7 +163,7 @@ def main() -> int:
         truth = {i for i, s in enumerate(texts) if all(normalize(w) in s for w in words)
                  and not any(normalize(w) in s for w in neg)}
         from search_app.query import parse_query
-        found = set(_Context(engine, snap).evaluate(parse_query(q)[0]).tolist())
+        found = set(_Context(snap).evaluate(parse_query(q)[0]).tolist())
         recall_hits += len(truth & found)
         recall_truth += len(truth)
     recall = recall_hits / recall_truth if recall_truth else 1.0

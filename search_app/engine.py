@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from analyzers.normalize import normalize
-from indexer.snapshot import Snapshot, build_snapshot
+from indexer.snapshot import Snapshot, build_snapshot, snapshot_dir, snapshot_generations
 from search_app.marks import fragment, mark_text
 from search_app.params import (FACET_PARAMS, QueryError, SearchParams,  # noqa: F401
                                parse_search_params)
@@ -32,40 +32,35 @@ class SearchEngine:
     def __init__(self, index_dir: Path):
         self.index_dir = Path(index_dir)
         self._snap: Snapshot | None = None
-        self._row_of: dict[str, int] = {}
-        self._doc_of: dict[str, int] = {}
-        self._titles: list[str] = []
-
-    # ---- snapshot management -------------------------------------------------------
-    def _latest_snapshot_dir(self) -> Path | None:
-        gens = [int(p.name[5:]) for p in self.index_dir.glob("snap_*") if p.name[5:].isdigit()]
-        return self.index_dir / f"snap_{max(gens)}" if gens else None
 
     def snapshot(self) -> Snapshot:
-        """The newest complete snapshot; a newer generation is picked up on the next call."""
-        path = self._latest_snapshot_dir()
-        if path is None:
+        """The newest complete snapshot; a newer generation is picked up on the next call.
+        Callers keep the object they got for the whole request."""
+        gens = snapshot_generations(self.index_dir)
+        if gens:
+            path = snapshot_dir(self.index_dir, gens[-1])
+        else:
             from indexer.writer import open_index
             path = build_snapshot(open_index(self.index_dir), self.index_dir)
-        if self._snap is None or int(path.name[5:]) != self._snap.generation:
-            try:
-                snap = Snapshot.load(path)
-            except FileNotFoundError:          # pruned between listing and loading
-                if self._snap is not None:
-                    return self._snap
-                raise
-            self._row_of = {cid: i for i, cid in enumerate(snap.meta["clause_ids"])}
-            self._doc_of = {d["doc_id"]: i for i, d in enumerate(snap.meta["docs"])}
-            self._titles = [normalize(d["title"] or "") for d in snap.meta["docs"]]
-            self._snap = snap
-        return self._snap
+        current = self._snap
+        if current is not None and current.generation == int(path.name[5:]):
+            return current
+        try:
+            snap = Snapshot.load(path)
+        except FileNotFoundError:              # pruned between listing and loading
+            if current is not None:
+                return current
+            raise
+        _ = (snap.row_of, snap.doc_of, snap.titles)    # build the lookups before publishing
+        self._snap = snap
+        return snap
 
     # ---- public API ----------------------------------------------------------------
     def search(self, params: SearchParams) -> dict:
         started = time.perf_counter()
         snap = self.snapshot()
         node, message = (literal(params.q), "") if params.mode == "exact" else parse_query(params.q)
-        ctx = _Context(self, snap)
+        ctx = _Context(snap)
         rows = ctx.evaluate(node) if node is not None else np.arange(snap.n)
         rows = rows[ctx.filter_mask(params)[rows]] if params.filters() else rows
         total = int(len(rows))
@@ -97,7 +92,7 @@ class SearchEngine:
 
     def clause(self, clause_id: str) -> dict | None:
         snap = self.snapshot()
-        row = self._row_of.get(clause_id)
+        row = snap.row_of.get(clause_id)
         if row is None:
             return None
         rec = snap.record(row)
@@ -106,7 +101,7 @@ class SearchEngine:
 
     def document(self, doc_id: str) -> dict | None:
         snap = self.snapshot()
-        j = self._doc_of.get(doc_id)
+        j = snap.doc_of.get(doc_id)
         if j is None:
             return None
         rows = np.flatnonzero(snap.arrays["row_doc"] == j)
@@ -130,8 +125,8 @@ class SearchEngine:
 class _Context:
     """One query's evaluation: caches each needle's rows and counts."""
 
-    def __init__(self, engine: SearchEngine, snap: Snapshot):
-        self.engine, self.snap = engine, snap
+    def __init__(self, snap: Snapshot):
+        self.snap = snap
         self.term_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def text_rows(self, needle: str) -> tuple[np.ndarray, np.ndarray]:
@@ -175,7 +170,7 @@ class _Context:
         if term.field in ("title", "doc_number", "city"):
             docs = snap.meta["docs"]
             if term.field == "title":
-                hit = [needle in t for t in self.engine._titles]
+                hit = [needle in t for t in self.snap.titles]
             elif term.field == "doc_number":
                 hit = [needle in normalize(d["doc_number"] or "") for d in docs]
             else:
@@ -259,8 +254,8 @@ class _Context:
             needle = normalize(t.text)
             tf += HEADING_WEIGHT * np.fromiter((needle in headings[r] for r in rows),
                                                dtype=np.float64, count=len(rows))
-            in_title = np.fromiter((needle in title for title in self.engine._titles),
-                                   dtype=np.float64, count=len(self.engine._titles))
+            in_title = np.fromiter((needle in title for title in self.snap.titles),
+                                   dtype=np.float64, count=len(self.snap.titles))
             tf += TITLE_WEIGHT * in_title[row_doc] if len(in_title) else 0
             total += idf * tf * (K1 + 1) / (tf + norm)
         return total

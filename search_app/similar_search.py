@@ -33,10 +33,10 @@ def similar_search(engine, text: str | None = None, clause_id: str | None = None
     if len(text) > MAX_INPUT_CHARS:
         raise QueryError(f"输入过长：最多 {MAX_INPUT_CHARS} 字，当前 {len(text)} 字")
 
-    ctx = _Context(engine, snap)
+    ctx = _Context(snap)
     mask = ctx.filter_mask(filters) if filters is not None and filters.filters() else None
     if exclude_doc is not None:
-        j = engine._doc_of.get(exclude_doc)
+        j = snap.doc_of.get(exclude_doc)
         own = snap.arrays["row_doc"] == j
         mask = ~own if mask is None else mask & ~own
     wanted = CANDIDATES if mask is None else CANDIDATES * 5

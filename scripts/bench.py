@@ -121,7 +121,7 @@ def main() -> int:
         secs, peak = float("nan"), float("nan")
 
     from analyzers.normalize import normalize
-    from search_app.engine import SearchEngine, _Context
+    from search_app.engine import SearchEngine, QueryContext
     from search_app.params import parse_search_params
     first = first_answer_seconds(index)
     engine = SearchEngine(index)
@@ -163,7 +163,7 @@ def main() -> int:
         truth = {i for i, s in enumerate(texts) if all(normalize(w) in s for w in words)
                  and not any(normalize(w) in s for w in neg)}
         from search_app.query import parse_query
-        found = set(_Context(snap).evaluate(parse_query(q)[0]).tolist())
+        found = set(QueryContext(snap).evaluate(parse_query(q)[0]).tolist())
         recall_hits += len(truth & found)
         recall_truth += len(truth)
     recall = recall_hits / recall_truth if recall_truth else 1.0

@@ -60,7 +60,7 @@ class SearchEngine:
         started = time.perf_counter()
         snap = self.snapshot()
         node, message = (literal(params.q), "") if params.mode == "exact" else parse_query(params.q)
-        ctx = _Context(snap)
+        ctx = QueryContext(snap)
         rows = ctx.evaluate(node) if node is not None else np.arange(snap.n)
         rows = rows[ctx.filter_mask(params)[rows]] if params.filters() else rows
         total = int(len(rows))
@@ -122,7 +122,7 @@ class SearchEngine:
         return similar_search(self, text=text, clause_id=clause_id, filters=filters, limit=limit)
 
 
-class _Context:
+class QueryContext:
     """One query's evaluation: caches each needle's rows and counts."""
 
     def __init__(self, snap: Snapshot):

@@ -5,7 +5,7 @@ import time
 
 import numpy as np
 
-from search_app.engine import _Context
+from search_app.engine import QueryContext
 from search_app.params import QueryError, SearchParams
 from search_app.marks import mark_spans as mark_passages
 from search_app.similar import candidate_docnums, rank_similar
@@ -33,7 +33,7 @@ def similar_search(engine, text: str | None = None, clause_id: str | None = None
     if len(text) > MAX_INPUT_CHARS:
         raise QueryError(f"输入过长：最多 {MAX_INPUT_CHARS} 字，当前 {len(text)} 字")
 
-    ctx = _Context(snap)
+    ctx = QueryContext(snap)
     mask = ctx.filter_mask(filters) if filters is not None and filters.filters() else None
     if exclude_doc is not None:
         j = snap.doc_of.get(exclude_doc)

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from analyzers.normalize import normalize
+from analyzers.tokenizer import cut
 from indexer.snapshot import Snapshot, build_snapshot, snapshot_dir, snapshot_generations
 from search_app.marks import fragment, mark_text
 from search_app.params import (FACET_PARAMS, QueryError, SearchParams,  # noqa: F401
@@ -81,6 +82,8 @@ class SearchEngine:
             rec["fragment"] = fragment(rec["text"], needles)
             rec["highlighted"] = mark_text(rec["text"], needles)
             hits.append(rec)
+        suggestion = self._split_suggestion(ctx, node, params) if not total and not message \
+            else None
         return {
             "total": total, "page": params.page, "size": params.size, "pages": pages,
             "took_ms": round((time.perf_counter() - started) * 1000, 2),
@@ -88,7 +91,25 @@ class SearchEngine:
                       "fallback": bool(message), "message": message},
             "filters": params.filters(), "sort": params.sort,
             "hits": hits, "facets": ctx.facets(rows),
+            "suggestion": suggestion,
         }
+
+    @staticmethod
+    def _split_suggestion(ctx: "QueryContext", node, params: SearchParams) -> dict | None:
+        """Nothing matched a long word as written: offer it cut into words (each must
+        still occur), with the count that query would give. Bare-word queries only."""
+        if params.mode != "keyword" or node is None:
+            return None
+        terms = node.items if isinstance(node, And) else (node,)
+        if not all(isinstance(t, Term) and t.field == "text" and not t.quoted for t in terms):
+            return None
+        pieces = [w for t in terms for w in (cut(t.text) if len(t.text) >= 4 else [t.text])]
+        if len(pieces) <= len(terms):
+            return None
+        rows = ctx.evaluate(And(tuple(Term(w) for w in pieces)))
+        if params.filters():
+            rows = rows[ctx.filter_mask(params)[rows]]
+        return {"q": " ".join(pieces), "total": int(len(rows))} if len(rows) else None
 
     def clause(self, clause_id: str) -> dict | None:
         snap = self.snapshot()

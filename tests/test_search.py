@@ -202,3 +202,20 @@ def test_malformed_query_falls_back_and_says_so(engine):
     r = run(engine, q='(大班额 "县管')
     assert r["query"]["fallback"] and "已按普通文字检索" in r["query"]["message"]
     assert r["total"] >= 0
+
+
+def test_no_match_for_a_long_word_suggests_its_words(engine):
+    r = run(engine, q="县管校聘管理体制")           # never written together in the corpus
+    assert r["total"] == 0
+    sug = r["suggestion"]
+    assert sug and sug["q"].split() == ["县管校聘", "管理体制"] and sug["total"] >= 1
+    assert run(engine, q=sug["q"])["total"] == sug["total"]
+    assert run(engine, q="大班额")["suggestion"] is None
+    assert run(engine, q='"县管校聘管理体制"')["suggestion"] is None
+
+
+def test_web_empty_state_links_the_suggestion(sample_index):
+    from search_app.app import create_app
+    html = create_app({"INDEX_DIR": str(sample_index)}).test_client().get(
+        "/", query_string={"q": "县管校聘管理体制"}).get_data(as_text=True)
+    assert "拆成词语检索" in html and "县管校聘 管理体制" in html

@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 
 from analyzers.normalize import normalize
-from analyzers.tokenizer import cut
 from indexer.snapshot import Snapshot, build_snapshot, snapshot_dir, snapshot_generations
 from search_app.marks import fragment, mark_text
 from search_app.params import (FACET_PARAMS, QueryError, SearchParams,  # noqa: F401
@@ -100,6 +99,7 @@ class SearchEngine:
         still occur), with the count that query would give. Bare-word queries only."""
         if params.mode != "keyword" or node is None:
             return None
+        from analyzers.tokenizer import cut     # jieba loads only when it is needed
         terms = node.items if isinstance(node, And) else (node,)
         if not all(isinstance(t, Term) and t.field == "text" and not t.quoted for t in terms):
             return None

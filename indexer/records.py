@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+# Facets: what users filter and count on; the multi-valued ones hold lists per clause
+FACETS = ("city", "province", "year", "stage", "unit", "lead_unit", "doc_type")
+MULTI_VALUED = ("stage", "unit", "lead_unit")
+
 # Clause kinds
 CLAUSE = "clause"          # a numbered item of the body, or a lead-in paragraph
 COVER = "cover"            # the 印发通知 cover letter in front of the policy text

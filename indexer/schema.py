@@ -11,8 +11,7 @@ from whoosh import fields
 
 from analyzers.tokenizer import policy_analyzer
 
-FACETS = ("city", "province", "year", "stage", "unit", "lead_unit", "doc_type")
-MULTI_VALUED = ("stage", "unit", "lead_unit")
+from indexer.records import FACETS, MULTI_VALUED  # noqa: F401  (re-exported)
 
 
 def clause_schema() -> fields.Schema:

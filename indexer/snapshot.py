@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from analyzers.normalize import normalize
-from indexer.schema import MULTI_VALUED
+from indexer.records import MULTI_VALUED
 
 SEP = b"\x00\x00"          # U+0000 in UTF-16-BE
 DOC_FACTS = ("doc_id", "source", "title", "doc_type", "city", "province", "year", "date",

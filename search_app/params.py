@@ -5,7 +5,9 @@ import re
 from dataclasses import dataclass, field, fields
 from typing import Mapping
 
-FACET_PARAMS = ("city", "province", "year", "stage", "unit", "lead_unit", "doc_type")
+from indexer.records import FACETS
+
+FACET_PARAMS = FACETS
 FACET_LABELS = {"city": "城市", "province": "省份", "year": "年份", "stage": "学段",
                 "unit": "责任单位", "lead_unit": "牵头单位", "doc_type": "文种"}
 SORTS = {"relevance": "相关度", "-date": "日期（新→旧）", "date": "日期（旧→新）"}

@@ -240,13 +240,22 @@ class Snapshot:
                 hi = mid
         return lo
 
-    def occurrences(self, needle: str) -> np.ndarray:
-        """Byte offsets in text.bin of every occurrence of the normalised needle."""
+    def _range(self, needle: str) -> tuple[int, int]:
+        """The suffix-array range of the normalised needle's occurrences."""
         q = normalize(needle).replace("\x00", "").encode("utf-16-be")
         if not q or not self.n:
-            return np.zeros(0, dtype=np.int64)
-        lo = self._bound(q, upper=False)
-        hi = self._bound(q, upper=True)
+            return 0, 0
+        return self._bound(q, upper=False), self._bound(q, upper=True)
+
+    def count(self, needle: str) -> int:
+        """How often the needle occurs (an upper bound of the rows holding it); two
+        binary searches, nothing materialised."""
+        lo, hi = self._range(needle)
+        return hi - lo
+
+    def occurrences(self, needle: str) -> np.ndarray:
+        """Byte offsets in text.bin of every occurrence of the normalised needle."""
+        lo, hi = self._range(needle)
         return np.asarray(self.sa[lo:hi], dtype=np.int64)
 
     def rows_with(self, needle: str) -> tuple[np.ndarray, np.ndarray]:
@@ -255,6 +264,8 @@ class Snapshot:
         if not len(occ):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         rows = np.searchsorted(self.arrays["starts"], occ, side="right") - 1
+        if len(rows) < self.n // 8:            # sparse: sorting beats a dense count
+            return np.unique(rows, return_counts=True)
         counts = np.bincount(rows, minlength=self.n)
         found = np.flatnonzero(counts)
         return found, counts[found]

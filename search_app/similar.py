@@ -67,11 +67,23 @@ def input_bigrams(input_text: str) -> list[str]:
 
 
 def candidate_docnums(input_text: str, postings: Callable[[str], np.ndarray],
-                      n_docs: int, limit: int = 200) -> np.ndarray:
-    """Clause numbers sharing the most idf-weighted bigrams with the input, best first."""
+                      n_docs: int, limit: int = 200,
+                      frequency: Callable[[str], int] | None = None) -> np.ndarray:
+    """Clause numbers sharing the most idf-weighted bigrams with the input, best first.
+
+    `frequency(bigram)`, when the index can count occurrences without listing them, lets
+    the very common bigrams (which would be dropped anyway) skip fetching postings."""
     bigrams = input_bigrams(input_text)
     if not bigrams or n_docs <= 0:
         return np.zeros(0, dtype=np.int32)
+    if frequency is not None:
+        # occurrences ≥ clauses, so 3× the cutoff keeps every bigram that could pass it
+        freq = np.array([frequency(bg) for bg in bigrams])
+        keep = freq <= 3 * max(1.0, COMMON_DF_SHARE * n_docs)
+        keep[np.argsort(freq, kind="stable")[:MIN_EVIDENCE]] = True
+        bigrams = [bg for bg, k, f in zip(bigrams, keep, freq) if k and f > 0]
+        if not bigrams:
+            return np.zeros(0, dtype=np.int32)
     lists = [np.asarray(postings(bg), dtype=np.int64) for bg in bigrams]
     df = np.array([len(p) for p in lists])
     order = np.argsort(df, kind="stable")

@@ -40,7 +40,8 @@ def similar_search(engine, text: str | None = None, clause_id: str | None = None
         own = snap.arrays["row_doc"] == j
         mask = ~own if mask is None else mask & ~own
     wanted = CANDIDATES if mask is None else CANDIDATES * 5
-    rows = candidate_docnums(text, lambda bg: snap.rows_with(bg)[0], snap.n, limit=wanted)
+    rows = candidate_docnums(text, lambda bg: snap.rows_with(bg)[0], snap.n, limit=wanted,
+                             frequency=snap.count)
     if mask is not None:
         rows = rows[mask[rows]][:CANDIDATES]
     records = {int(r): snap.record(int(r)) for r in rows}

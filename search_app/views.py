@@ -162,8 +162,7 @@ def similar():
         text, clause_id, params = similar_request()
         if text or clause_id:
             result = similar_data(text, clause_id, params)
-            if clause_id:
-                source = get_engine().clause(clause_id)
+            source = result.get("source_clause")
     except BadRequest as e:
         if request.args.get("format") == "json":
             raise

@@ -11,7 +11,6 @@ from whoosh import fields
 
 from analyzers.tokenizer import policy_analyzer
 
-from indexer.records import FACETS, MULTI_VALUED  # noqa: F401  (re-exported)
 
 
 def clause_schema() -> fields.Schema:

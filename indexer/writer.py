@@ -68,7 +68,9 @@ def open_index(index_dir: Path, create: bool = False):
     return whoosh_index.create_in(index_dir, clause_schema(), INDEX_NAME)
 
 
-def _source_name(path: Path, root: Path) -> str:
+def source_name(path: Path, root: Path) -> str:
+    """How a file is known in the index: its path below the folder given on the command
+    line (stable when the corpus moves), or its name when a single file was given."""
     return path.name if root == path else path.relative_to(root).as_posix()
 
 
@@ -77,7 +79,7 @@ def _sources(paths: Iterable[Path]) -> list[tuple[Path, str]]:
     for root in paths:
         root = Path(root)
         for f in iter_source_files([root]):
-            out.append((f, _source_name(f, root)))
+            out.append((f, source_name(f, root)))
     return out
 
 

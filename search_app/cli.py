@@ -22,7 +22,7 @@ def _err(line: str) -> None:
 
 def cmd_parse(args) -> int:
     from indexer.loaders import iter_source_files
-    from indexer.writer import _source_name, parse_file
+    from indexer.writer import source_name, parse_file
     read = skipped = 0
     for root in map(Path, args.paths):
         if not root.exists():
@@ -30,7 +30,7 @@ def cmd_parse(args) -> int:
             skipped += 1
             continue
         for path in iter_source_files([root]):
-            source, _, records, reason, warnings = parse_file(path, _source_name(path, root))
+            source, _, records, reason, warnings = parse_file(path, source_name(path, root))
             for w in warnings:
                 _err(f"注意 {source}：{w}")
             if records is None:

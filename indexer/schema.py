@@ -12,7 +12,6 @@ from whoosh import fields
 from analyzers.tokenizer import policy_analyzer
 
 
-
 def clause_schema() -> fields.Schema:
     analyzer = policy_analyzer()
     return fields.Schema(

@@ -17,8 +17,7 @@ import numpy as np
 from analyzers.normalize import normalize
 from indexer.snapshot import Snapshot, build_snapshot, snapshot_dir, snapshot_generations
 from search_app.marks import fragment, mark_text
-from search_app.params import (FACET_PARAMS, QueryError, SearchParams,  # noqa: F401
-                               parse_search_params)
+from search_app.params import FACET_PARAMS, QueryError, SearchParams
 from search_app.query import And, Near, Not, Or, Term, describe, literal, parse_query, \
     positive_terms
 

@@ -16,7 +16,6 @@ import numpy as np
 
 from analyzers.align import Passage, align_many, input_profile
 from analyzers.normalize import normalize
-from search_app.marks import mark_spans as mark_passages  # noqa: F401  (re-export)
 
 COMMON_DF_SHARE = 0.05     # bigrams in more than 5% of clauses carry almost no evidence …
 MIN_EVIDENCE = 24          # … but a short or very generic input keeps its rarest ones anyway

@@ -7,7 +7,7 @@ import numpy as np
 
 from search_app.engine import QueryContext
 from search_app.params import QueryError, SearchParams
-from search_app.marks import mark_spans as mark_passages
+from search_app.marks import mark_spans
 from search_app.similar import candidate_docnums, rank_similar
 
 MAX_INPUT_CHARS = 5000
@@ -55,9 +55,9 @@ def similar_search(engine, text: str | None = None, clause_id: str | None = None
         rec["passages"] = [{"input_start": p.input_start, "input_end": p.input_end,
                             "clause_start": p.clause_start, "clause_end": p.clause_end}
                            for p in m.passages]
-        rec["highlighted"] = mark_passages(rec["text"], [(p.clause_start, p.clause_end)
+        rec["highlighted"] = mark_spans(rec["text"], [(p.clause_start, p.clause_end)
                                                          for p in m.passages])
-        rec["input_highlighted"] = mark_passages(text, [(p.input_start, p.input_end)
+        rec["input_highlighted"] = mark_spans(text, [(p.input_start, p.input_end)
                                                         for p in m.passages])
         hits.append(rec)
     hit_rows = np.asarray(sorted(m.key for m in matches), dtype=np.int64)
@@ -66,7 +66,7 @@ def similar_search(engine, text: str | None = None, clause_id: str | None = None
         "took_ms": round((time.perf_counter() - started) * 1000, 2),
         "input": text,
         "source_clause": source,
-        "input_highlighted": mark_passages(text, [(p["input_start"], p["input_end"])
+        "input_highlighted": mark_spans(text, [(p["input_start"], p["input_end"])
                                                   for h in hits for p in h["passages"]]),
         "hits": hits,
         "facets": ctx.facets(hit_rows),

@@ -9,8 +9,7 @@ import html
 import re
 import time
 
-from search_app.params import (EXPORT_CAP, FACET_PARAMS as FACETS, QueryError,  # noqa: F401
-                               SearchParams, parse_search_params)
+from search_app.params import FACET_PARAMS as FACETS, QueryError, SearchParams
 
 _PANJIN = dict(source="002_b243c2944faa9261.txt", doc_id="b243c2944faa9261",
                title="盘锦市推进教育高质量发展行动计划", doc_type="行动计划", city="盘锦市",

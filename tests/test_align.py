@@ -2,10 +2,9 @@
 import random
 
 import numpy as np
-import pytest
 
 from analyzers import align_dp
-from analyzers.align import Passage, align_passages
+from analyzers.align import align_passages
 from analyzers.normalize import normalize
 
 CLAUSE = ("到2020年，全市普及高中阶段教育（包括普通高中、职业高中、技工学校），满足初中毕业生"

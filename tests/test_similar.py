@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from analyzers.normalize import normalize
-from search_app.similar import (SimilarMatch, candidate_docnums, mark_passages, rank_similar,
+from search_app.marks import mark_spans as mark_passages
+from search_app.similar import (SimilarMatch, candidate_docnums, rank_similar,
                                 similarity_score)
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,8 +4,7 @@ import sys
 import threading
 from pathlib import Path
 
-import pytest
-from whoosh import fields, index
+from whoosh import fields
 from whoosh.filedb.filestore import RamStorage
 from whoosh.qparser import QueryParser
 

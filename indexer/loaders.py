@@ -59,6 +59,11 @@ _HTML_SNIFF = re.compile(rb"^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>])", re.
 
 def read_document(path: Path | str) -> str:
     """The text of one document, paragraphs separated by "\\n". Raises UnreadableFile."""
+    return load_document(path)[1]
+
+
+def load_document(path: Path | str) -> tuple[bytes, str]:
+    """(the file's bytes, its text): callers that hash the file need not read it twice."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -89,7 +94,7 @@ def read_document(path: Path | str) -> str:
     text = _unify_breaks(text)
     if not text.strip():
         raise UnreadableFile("网页中没有正文" if suffix in (".html", ".htm") else "空文件", path)
-    return text
+    return data, text
 
 
 def _unify_breaks(text: str) -> str:

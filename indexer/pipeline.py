@@ -41,12 +41,7 @@ def parse_document(text: str, source: str, meta: dict | None = None,
     lines = clean_lines(text)
     facts = extract_facts(text, lines, source.rsplit("/", 1)[-1])
     if meta:
-        out = apply_overrides(facts, meta)
-        if isinstance(out, tuple):
-            facts, extra = out
-            warnings.extend(extra)
-        else:
-            facts = out
+        facts = apply_overrides(facts, meta, warnings)
     raw = split_clauses(lines, facts.title)
     doc_id = doc_id_for(source)
     units = assign_units([c.text for c in raw])

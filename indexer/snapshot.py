@@ -120,6 +120,7 @@ def _write_rows(records, tmp: Path):
     indptr = {facet: array("q", [0]) for facet in MULTI_VALUED}
     with open(tmp / "records.jsonl", "wb") as out:
         for rec in records:
+            sources[rec["source"]] = rec.pop("content_hash", "")   # not part of a hit
             line = json.dumps(rec, ensure_ascii=False).encode("utf-8") + b"\n"
             out.write(line)
             rec_offsets.append(rec_offsets[-1] + len(line))
@@ -132,7 +133,6 @@ def _write_rows(records, tmp: Path):
             clause_ids.append(rec["clause_id"])
             headings.append(normalize(rec["heading"]))
             kinds.append(rec["kind"])
-            sources[rec["source"]] = rec.get("content_hash", "")
             j = doc_index.get(rec["doc_id"])
             if j is None:
                 j = doc_index[rec["doc_id"]] = len(docs)

@@ -7,14 +7,14 @@ import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
 from itertools import chain
+from pathlib import Path
 from typing import Callable, Iterable
 
 from whoosh import index as whoosh_index
 from whoosh.writing import CLEAR
 
-from indexer.loaders import UnreadableFile, iter_source_files, meta_for, read_document
+from indexer.loaders import UnreadableFile, iter_source_files, load_document, meta_for
 from indexer.pipeline import content_hash, parse_document
 from indexer.schema import clause_schema, whoosh_fields
 from indexer.snapshot import build_snapshot, iter_snapshot_records, snapshot_dir, write_snapshot
@@ -87,9 +87,9 @@ def parse_file(path: Path, source: str) -> tuple[str, str, list[dict] | None, st
     """(source, digest, clause records or None, reason if unreadable, warnings).
     Top-level so a process pool can run it."""
     try:
-        digest = content_hash(path.read_bytes())
-        text = read_document(path)
-        meta, warnings = _meta(path)
+        data, text = load_document(path)
+        digest = content_hash(data)
+        meta, warnings = meta_for(path)
         doc = parse_document(text, source, meta, digest)
     except UnreadableFile as exc:
         return source, "", None, exc.reason, []
@@ -100,16 +100,9 @@ def parse_file(path: Path, source: str) -> tuple[str, str, list[dict] | None, st
     if not doc.clauses:
         return source, digest, None, "没有找到正文条款", doc.warnings
     records = doc.clause_records()
-    for r in records:
+    for r in records:           # index-side only: the snapshot keeps it out of hits
         r["content_hash"] = digest
     return source, digest, records, "", warnings + doc.warnings
-
-
-def _meta(path: Path) -> tuple[dict, list[str]]:
-    out = meta_for(path)
-    if isinstance(out, tuple):
-        return out[0] or {}, list(out[1])
-    return out or {}, []
 
 
 def indexed_sources(ix) -> dict[str, str]:

@@ -75,7 +75,6 @@ class SearchEngine:
         hits = []
         for i in page_idx:
             rec = snap.record(int(rows[i]))
-            rec.pop("content_hash", None)
             rec["score"] = round(float(scores[i]), 4)
             rec["fragment"] = fragment(rec["text"], needles)
             rec["highlighted"] = mark_text(rec["text"], needles)
@@ -115,9 +114,7 @@ class SearchEngine:
         row = snap.row_of.get(clause_id)
         if row is None:
             return None
-        rec = snap.record(row)
-        rec.pop("content_hash", None)
-        return rec
+        return snap.record(row)
 
     def document(self, doc_id: str) -> dict | None:
         snap = self.snapshot()
@@ -127,8 +124,6 @@ class SearchEngine:
         rows = np.flatnonzero(snap.arrays["row_doc"] == j)
         clauses = sorted((snap.record(int(r)) for r in rows), key=lambda r: r["seq"])
         doc = dict(snap.meta["docs"][j])
-        for c in clauses:
-            c.pop("content_hash", None)
         doc["clauses"] = clauses
         return doc
 

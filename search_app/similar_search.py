@@ -50,7 +50,6 @@ def similar_search(engine, text: str | None = None, clause_id: str | None = None
     hits = []
     for m in matches:
         rec = records[m.key]
-        rec.pop("content_hash", None)
         rec["score"] = m.score
         rec["passages"] = [{"input_start": p.input_start, "input_end": p.input_end,
                             "clause_start": p.clause_start, "clause_end": p.clause_end}

@@ -10,7 +10,8 @@ writer carried them forward; nothing depends on docnums, queries read only the s
 - sa.npy     suffix array of text.bin's even offsets (int32, memory-mapped at query time)
 - arrays.npz row offsets, lengths, dates, facet codes (CSR for multi-valued facets)
 - records.jsonl  the clause records hits show (offsets in arrays.npz)
-- meta.json  vocabularies, clause ids, headings, per-document facts
+- meta.json  vocabularies, clause ids, headings, distinct outline paths (row_path in
+             arrays.npz points into them), per-document facts
 Queries read only the snapshot, so a search never mixes two generations.
 A substring is then two binary searches plus numpy: exact, any length, with counts.
 Snapshots are written to a temp dir and renamed, so readers see whole snapshots only.
@@ -113,6 +114,7 @@ def _write_rows(records, tmp: Path):
     starts, lengths, seqs, dates, row_doc = (array("q") for _ in range(5))
     rec_offsets = array("q", [0])
     clause_ids, headings, kinds = [], [], []
+    row_path, path_code = array("i"), {}      # outline paths, each distinct one stored once
     sources: dict[str, str] = {}
     doc_index: dict[str, int] = {}
     docs: list[dict] = []
@@ -132,6 +134,7 @@ def _write_rows(records, tmp: Path):
             dates.append(_date_ordinal(rec["date"], rec["year"]))
             clause_ids.append(rec["clause_id"])
             headings.append(normalize(rec["heading"]))
+            row_path.append(path_code.setdefault(normalize(" ".join(rec["path"])), len(path_code)))
             kinds.append(rec["kind"])
             j = doc_index.get(rec["doc_id"])
             if j is None:
@@ -150,6 +153,7 @@ def _write_rows(records, tmp: Path):
         "seq": np.asarray(seqs, dtype=np.int32),
         "date": np.asarray(dates, dtype=np.int32),
         "rec_offsets": np.asarray(rec_offsets, dtype=np.int64),
+        "row_path": np.asarray(row_path, dtype=np.int32),
     }
     vocab_out: dict[str, list[str]] = {}
     for facet in ("city", "province", "doc_type", "year"):
@@ -169,7 +173,7 @@ def _write_rows(records, tmp: Path):
             else np.zeros(0, dtype=np.int32)
         arrays[facet + "_indptr"] = np.asarray(indptr[facet], dtype=np.int64)
     meta = {"clause_ids": clause_ids, "headings": headings, "kinds": kinds, "docs": docs,
-            "vocab": vocab_out, "sources": sources}
+            "paths": list(path_code), "vocab": vocab_out, "sources": sources}
     return arrays, meta, blob
 
 
@@ -222,6 +226,13 @@ class Snapshot:
     @cached_property
     def titles(self) -> list[str]:
         return [normalize(d["title"] or "") for d in self.meta["docs"]]
+
+    @cached_property
+    def context(self) -> dict:
+        """The short fields around each clause (heading, path, title, place, issuer,
+        文号), searchable for substrings; see indexer.fieldtext."""
+        from indexer.fieldtext import context_fields
+        return context_fields(self.meta, self.arrays)
 
     @property
     def n(self) -> int:

@@ -1,9 +1,9 @@
 """Query evaluation over the index snapshot: matching, filters, facets, ranking, marks.
 
-Matching is exact: a word matches a clause when the clause's width-normalised text
-contains it, so recall and precision against a substring scan are both 1 by
-construction. Ranking is BM25 over those occurrences, with heading and title matches
-boosted (BM25F-style field weights).
+Exact mode is a substring: a clause matches when its width-normalised text contains the
+input, so results equal a substring scan by construction. Keyword mode turns typed words
+into Concepts (search_app.keyword): all words first, then most, ranked by BM25F with
+proximity and character pairs.
 """
 from __future__ import annotations
 
@@ -18,12 +18,10 @@ from analyzers.normalize import normalize
 from indexer.snapshot import Snapshot, build_snapshot, snapshot_dir, snapshot_generations
 from search_app.marks import fragment, mark_text
 from search_app.params import FACET_PARAMS, QueryError, SearchParams
-from search_app.query import And, Near, Not, Or, Term, describe, literal, parse_query, \
-    positive_terms
+from search_app import keyword
+from search_app.query import And, Concept, Near, Not, Or, Term, describe, literal, parse_query
 
 GENERAL = "通用"
-HEADING_WEIGHT, TITLE_WEIGHT = 2.0, 1.5
-K1, B = 1.2, 0.75
 _SENTENCE_END = re.compile(r"[。！？；;!?\n]")
 
 
@@ -58,56 +56,70 @@ class SearchEngine:
     def search(self, params: SearchParams) -> dict:
         started = time.perf_counter()
         snap = self.snapshot()
-        node, message = (literal(params.q), "") if params.mode == "exact" else parse_query(params.q)
         ctx = QueryContext(snap)
-        rows = ctx.evaluate(node) if node is not None else np.arange(snap.n)
-        rows = rows[ctx.filter_mask(params)[rows]] if params.filters() else rows
+        if params.mode == "exact":
+            node, message = literal(params.q), ""
+        else:
+            parsed, message = parse_query(params.q)
+            node = keyword.understand(parsed)
+        full, partial = ctx.matches(node, params.mode)
+        if params.filters():
+            mask = ctx.filter_mask(params)
+            full, partial = full[mask[full]], partial[mask[partial]]
+        # partial matches follow only when the full ones do not fill a page
+        shown = partial if len(full) < params.size else partial[:0]
+        rows = np.concatenate([full, shown]).astype(np.int64)
+        is_partial = np.r_[np.zeros(len(full), bool), np.ones(len(shown), bool)]
         total = int(len(rows))
         pages = max(1, math.ceil(total / params.size))
         if params.page > pages and total:
             raise QueryError(f"页码超出范围：共 {pages} 页")
-        terms = [t for t in positive_terms(node) if t.field == "text"]
-        scores = ctx.scores(rows, terms) if terms else np.zeros(total)
-        order = ctx.order(rows, scores, params.sort)
+        scores = keyword.scores(ctx, rows, node)
+        order = ctx.order(rows, scores, params.sort, is_partial)
+        if params.sort == "relevance" and node is not None:
+            top = order[:keyword.RERANK_DEPTH]
+            scores[top] += keyword.sentence_bonus(ctx, rows[top], node)
+            order = ctx.order(rows, scores, params.sort, is_partial)
         start = (params.page - 1) * params.size
-        page_idx = order[start:start + params.size]
-        needles = [t.text for t in terms]
+        marks = keyword.needles(node)
         hits = []
-        for i in page_idx:
+        for i in order[start:start + params.size]:
             rec = snap.record(int(rows[i]))
+            rec["match"] = "partial" if is_partial[i] else "all"
             rec["score"] = round(float(scores[i]), 4)
-            rec["fragment"] = fragment(rec["text"], needles)
-            rec["highlighted"] = mark_text(rec["text"], needles)
+            rec["fragment"] = fragment(rec["text"], marks)
+            rec["highlighted"] = mark_text(rec["text"], marks)
+            rec["heading_marked"] = mark_text(rec["heading"] or "", marks)
             hits.append(rec)
-        suggestion = self._split_suggestion(ctx, node, params) if not total and not message \
-            else None
+        words = sorted(keyword.concepts(node), key=lambda c: -keyword.idf(ctx, c)) \
+            if params.mode == "keyword" else []
         return {
             "total": total, "page": params.page, "size": params.size, "pages": pages,
             "took_ms": round((time.perf_counter() - started) * 1000, 2),
             "query": {"q": params.q, "mode": params.mode, "parsed": describe(node),
+                      "understood": " · ".join(describe(c) for c in words),
+                      "words": [{"word": c.word, "equivalents": [w for w, _ in c.equivalents],
+                                 "parts": list(c.parts),
+                                 "weight": round(keyword.idf(ctx, c), 3)} for c in words],
                       "fallback": bool(message), "message": message},
+            "counts": {"all": int(len(full)), "partial": int(len(partial)),
+                       "partial_shown": int(len(shown))},
             "filters": params.filters(), "sort": params.sort,
             "hits": hits, "facets": ctx.facets(rows),
-            "suggestion": suggestion,
+            "suggestion": self._keyword_suggestion(ctx, params) if not total else None,
         }
 
     @staticmethod
-    def _split_suggestion(ctx: "QueryContext", node, params: SearchParams) -> dict | None:
-        """Nothing matched a long word as written: offer it cut into words (each must
-        still occur), with the count that query would give. Bare-word queries only."""
-        if params.mode != "keyword" or node is None:
+    def _keyword_suggestion(ctx: "QueryContext", params: SearchParams) -> dict | None:
+        """Nothing matched the exact string: offer keyword mode, with its count."""
+        if params.mode != "exact" or not params.q:
             return None
-        from analyzers.tokenizer import cut     # jieba loads only when it is needed
-        terms = node.items if isinstance(node, And) else (node,)
-        if not all(isinstance(t, Term) and t.field == "text" and not t.quoted for t in terms):
-            return None
-        pieces = [w for t in terms for w in (cut(t.text) if len(t.text) >= 4 else [t.text])]
-        if len(pieces) <= len(terms):
-            return None
-        rows = ctx.evaluate(And(tuple(Term(w) for w in pieces)))
+        full, partial = ctx.matches(keyword.understand(parse_query(params.q)[0]), "keyword")
+        rows = np.concatenate([full, partial]).astype(np.int64)
         if params.filters():
             rows = rows[ctx.filter_mask(params)[rows]]
-        return {"q": " ".join(pieces), "total": int(len(rows))} if len(rows) else None
+        return {"q": params.q, "mode": "keyword", "total": int(len(rows))} if len(rows) \
+            else None
 
     def clause(self, clause_id: str) -> dict | None:
         snap = self.snapshot()
@@ -128,8 +140,8 @@ class SearchEngine:
         return doc
 
     def mark(self, text: str, q: str, mode: str = "keyword") -> str:
-        node = literal(q) if mode == "exact" else parse_query(q)[0]
-        return mark_text(text, [t.text for t in positive_terms(node) if t.field == "text"])
+        node = literal(q) if mode == "exact" else keyword.understand(parse_query(q)[0])
+        return mark_text(text, keyword.needles(node))
 
     def similar(self, text: str | None = None, clause_id: str | None = None,
                 filters: SearchParams | None = None, limit: int = 20) -> dict:
@@ -149,8 +161,22 @@ class QueryContext:
             self.term_cache[needle] = self.snap.rows_with(needle)
         return self.term_cache[needle]
 
+    def matches(self, node, mode: str) -> tuple[np.ndarray, np.ndarray]:
+        """(rows matching the whole query, rows matching most of its words). Partial
+        matches exist in keyword mode only, for a query of two words or more."""
+        if node is None:
+            return np.arange(self.snap.n), np.zeros(0, dtype=np.int64)
+        full = self.evaluate(node)
+        soft, hard = keyword.soft_items(node) if mode == "keyword" else ([], [])
+        if not soft:
+            return full, np.zeros(0, dtype=np.int64)
+        must = self.evaluate(And(tuple(hard))) if hard else None
+        return full, keyword.partial_rows(self, soft, must, full)
+
     def evaluate(self, node) -> np.ndarray:
         snap = self.snap
+        if isinstance(node, Concept):
+            return keyword.concept_rows(self, node)
         if isinstance(node, Term):
             return self.field_rows(node)
         if isinstance(node, And):
@@ -247,42 +273,17 @@ class QueryContext:
         out["stage"].sort(key=lambda f: order.get(f["value"], 8))
         return {f: out[f] for f in FACET_PARAMS}
 
-    def scores(self, rows: np.ndarray, terms: list[Term]) -> np.ndarray:
-        snap, a = self.snap, self.snap.arrays
-        n = max(snap.n, 1)
-        lengths = a["lengths"][rows].astype(np.float64)
-        avg = float(a["lengths"].mean()) if snap.n else 1.0
-        norm = K1 * (1 - B + B * lengths / max(avg, 1.0))
-        headings = snap.meta["headings"]
-        row_doc = a["row_doc"][rows]
-        total = np.zeros(len(rows))
-        for t in {t.text: t for t in terms}.values():
-            found, counts = self.text_rows(t.text)
-            df = len(found)
-            if not df:
-                continue
-            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-            tf = np.zeros(len(rows))
-            pos = np.searchsorted(found, rows)
-            ok = (pos < df) & (found[np.minimum(pos, df - 1)] == rows)
-            tf[ok] = counts[pos[ok]]
-            needle = normalize(t.text)
-            tf += HEADING_WEIGHT * np.fromiter((needle in headings[r] for r in rows),
-                                               dtype=np.float64, count=len(rows))
-            in_title = np.fromiter((needle in title for title in self.snap.titles),
-                                   dtype=np.float64, count=len(self.snap.titles))
-            tf += TITLE_WEIGHT * in_title[row_doc] if len(in_title) else 0
-            total += idf * tf * (K1 + 1) / (tf + norm)
-        return total
-
-    def order(self, rows: np.ndarray, scores: np.ndarray, sort: str) -> np.ndarray:
+    def order(self, rows: np.ndarray, scores: np.ndarray, sort: str,
+              partial: np.ndarray | None = None) -> np.ndarray:
+        """Full matches before partial ones, each group by the chosen sort."""
         a = self.snap.arrays
         date, seq, doc = a["date"][rows], a["seq"][rows], a["row_doc"][rows]
+        group = np.zeros(len(rows), bool) if partial is None else partial
         if sort == "date":
-            return np.lexsort((seq, doc, date))
+            return np.lexsort((seq, doc, date, group))
         if sort == "-date":
-            return np.lexsort((seq, doc, -date))
-        return np.lexsort((seq, doc, -date, -np.round(scores, 6)))
+            return np.lexsort((seq, doc, -date, group))
+        return np.lexsort((seq, doc, -date, -np.round(scores, 6), group))
 
 
 def _facet_list(vocab, counts, by_value: bool) -> list[dict]:

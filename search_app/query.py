@@ -52,6 +52,17 @@ class Near:
     terms: tuple
 
 
+@dataclass(frozen=True)
+class Concept:
+    """A word of keyword mode (see search_app.keyword): matches where the word, one of
+    its equivalents, or all of its parts (close together) occur, in the clause or in
+    its context fields."""
+    word: str
+    equivalents: tuple = ()    # ((word, weight), …)
+    parts: tuple = ()
+    run: int = 0               # which typed run it came from (phrase proximity)
+
+
 class QuerySyntaxError(ValueError):
     pass
 
@@ -180,8 +191,11 @@ def parse_query(q: str) -> tuple[object | None, str]:
 
 
 def literal(q: str):
-    """Exact mode: the whole input is one substring."""
+    """Exact mode: the whole input is one substring. A pair of ASCII quotes around all
+    of it is taken off (people paste them); everything else stays as typed."""
     q = (q or "").strip()
+    if len(q) > 2 and q[0] == q[-1] == '"' and q[1:-1].strip():
+        q = q[1:-1]
     return Term(q, quoted=True) if q else None
 
 
@@ -193,8 +207,12 @@ def describe(node) -> str:
         label = {v: k for k, v in reversed(list(FIELDS.items()))}.get(node.field, "")
         body = f"“{node.text}”" if node.quoted else node.text
         return body if node.field == "text" else f"{label}:{body}"
+    if isinstance(node, Concept):
+        alts = "/".join(w for w, _ in node.equivalents)
+        return f"{node.word}（{alts}）" if alts else node.word
     if isinstance(node, And):
-        return " ".join(_group(i) for i in node.items)
+        sep = " · " if all(isinstance(i, Concept) for i in node.items) else " "
+        return sep.join(_group(i) for i in node.items)
     if isinstance(node, Or):
         return " OR ".join(_group(i) for i in node.items)
     if isinstance(node, Not):
@@ -213,7 +231,7 @@ def positive_terms(node) -> list[Term]:
     """Terms that contribute to ranking and highlighting (not under NOT)."""
     if node is None:
         return []
-    if isinstance(node, Term):
+    if isinstance(node, (Term, Concept)):
         return [node]
     if isinstance(node, (And, Or)):
         return [t for i in node.items for t in positive_terms(i)]

@@ -14,7 +14,8 @@ PLAN = """{city}学前教育三年行动计划
 
 
 def total(engine, q=""):
-    return engine.search(parse_search_params({"q": [q]}))["total"]
+    """Clauses holding q as written: exact mode, so only the indexed text decides."""
+    return engine.search(parse_search_params({"q": [q], "mode": ["exact"]}))["total"]
 
 
 def write(folder, name, text):

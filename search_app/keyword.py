@@ -1,0 +1,300 @@
+"""Keyword mode: what people type, understood as words, matched and ranked by meaning.
+
+- Words: each unspaced run of typed text is cut into content words
+  (analyzers.query_words): question and function words go, each word keeps its
+  equivalents from the domain vocabulary and, for a compound, its parts. A word is a
+  `Concept`; it matches a clause where the word or an equivalent occurs as a substring
+  (so 教育经费 still finds 义务教育经费保障), or where all its parts occur within a few
+  characters of each other (集团化办学 finds 集团化、学区化办学), in the clause text or in
+  one of its context fields (heading, outline path, title, place, issuer, 文号).
+- All words first, then most: clauses holding every word come first; when they are
+  fewer than a page, clauses holding at least half of the query's idf weight follow,
+  marked partial (minimum-should-match as Lucene/Elasticsearch do it, idf-weighted).
+- Ranking: BM25F over the words (context fields weigh less than the clause's own text,
+  equivalents less than the typed word), plus the sequential dependence model's two
+  proximity features (Metzler & Croft 2005): adjacent query words as a phrase, and
+  query words together in one sentence; plus BM25 over character bigrams, which catches
+  wording jieba cuts differently in the query and in the text.
+"""
+from __future__ import annotations
+
+import math
+import re
+from functools import reduce
+
+import numpy as np
+
+from analyzers.normalize import normalize
+from search_app.query import And, Concept, Near, Not, Or, Term
+
+K1, B = 1.2, 0.75
+FIELD_WEIGHTS = {"heading": 1.0, "path": 0.6, "title": 0.5, "place": 0.4, "issuer": 0.4,
+                 "doc_number": 0.4}
+PARTS_WEIGHT = 0.6          # all parts of a compound close together, beside the word itself
+PARTS_WINDOW = 8            # characters between one part and the next
+PARTS_MAX_OCCURRENCES = 400_000   # a part this common says nothing about closeness
+PAIR_WEIGHT = 0.5           # SDM ordered window: two query words adjacent as typed
+SENTENCE_WEIGHT = 0.3       # SDM unordered window: query words in one sentence
+BIGRAM_WEIGHT = 0.3         # character pairs of the typed words
+# share of the query's idf weight a partial match must hold, by the number of words
+# (like Elasticsearch's "5<34% 25%" minimum_should_match): longer input, more filler
+MIN_SHOULD_MATCH = ((5, 0.34), (10**6, 0.25))
+RERANK_DEPTH = 200          # rows the sentence feature is computed for
+_SENTENCE = re.compile(r"[^。！？；;!?\n]+")
+_CJK = re.compile(r"[\u3400-\u9fff]{2}")
+
+
+# ---- understanding the query ------------------------------------------------------------
+def understand(node, analyze=None):
+    """The parsed query with every plain typed word turned into Concepts. Quoted
+    phrases, field scopes, 同句/同条 and exclusions stay literal."""
+    if analyze is None:
+        from analyzers.query_words import analyze
+    runs = iter(range(1_000_000))
+
+    def walk(n):
+        if isinstance(n, Term) and n.field == "text" and not n.quoted:
+            run = next(runs)
+            words = [Concept(w.text, w.equivalents, w.parts, run) for w in analyze(n.text)]
+            if not words:
+                return n
+            return words[0] if len(words) == 1 else And(tuple(words))
+        if isinstance(n, And):
+            items = []
+            for item in n.items:
+                new = walk(item)
+                items.extend(new.items if isinstance(new, And) and not isinstance(item, And)
+                             else (new,))
+            return And(tuple(items))
+        if isinstance(n, Or):
+            return Or(tuple(walk(i) for i in n.items))
+        return n                      # Not, Near, quoted or field terms: literal
+    return walk(node) if node is not None else None
+
+
+def concepts(node) -> list[Concept]:
+    """The positive words that rank and highlight, typed order; literal text terms
+    (quoted, 同句/同条) count as words without equivalents."""
+    if node is None or isinstance(node, Not):
+        return []
+    if isinstance(node, Concept):
+        return [node]
+    if isinstance(node, Term):
+        return [Concept(node.text, run=-1)] if node.field == "text" else []
+    if isinstance(node, Near):
+        return [Concept(t.text, run=-1) for t in node.terms]
+    return list(dict.fromkeys(c for i in node.items for c in concepts(i)))
+
+
+def soft_items(node) -> tuple[list, list]:
+    """(words that a partial match may miss, everything that must hold). Only the plain
+    words of a top-level AND are optional; OR groups, quotes, scopes and NOT are kept."""
+    items = node.items if isinstance(node, And) else (node,)
+    soft = [i for i in items if isinstance(i, Concept)]
+    return soft, [i for i in items if not isinstance(i, Concept)]
+
+
+def needles(node) -> list[str]:
+    """Every string a highlight marks: the words, their equivalents and parts."""
+    out = []
+    for c in concepts(node):
+        out += [c.word, *(w for w, _ in c.equivalents), *c.parts]
+    return out
+
+
+# ---- matching -----------------------------------------------------------------------------
+def _cached(ctx, key, build):
+    cache = ctx.term_cache
+    if key not in cache:
+        cache[key] = build()
+    return cache[key]
+
+
+def context_boost(ctx, word: str) -> np.ndarray:
+    """Per row, the weighted count of context fields holding the word (BM25F tf part)."""
+    def build():
+        out = np.zeros(ctx.snap.n)
+        needle = normalize(word)
+        for name, field in ctx.snap.context.items():
+            out += FIELD_WEIGHTS[name] * field.row_mask(needle)
+        return out
+    return _cached(ctx, ("ctx", word), build)
+
+
+def word_rows(ctx, word: str) -> np.ndarray:
+    def build():
+        found = ctx.text_rows(word)[0]
+        extra = np.flatnonzero(context_boost(ctx, word))
+        return np.union1d(found, extra) if len(extra) else found
+    return _cached(ctx, ("word", word), build)
+
+
+def _positions(ctx, needle: str) -> np.ndarray:
+    return _cached(ctx, ("pos", needle), lambda: np.sort(ctx.snap.occurrences(needle)))
+
+
+def parts_rows(ctx, parts: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, counts) where every part occurs within PARTS_WINDOW characters of the
+    previous one, in either order: the compound written with words between its parts."""
+    def build():
+        empty = (np.zeros(0, dtype=np.int64),) * 2
+        if any(ctx.snap.count(p) > PARTS_MAX_OCCURRENCES for p in parts):
+            return empty
+        starts = ctx.snap.arrays["starts"]
+        anchors = _positions(ctx, parts[0])
+        for p in parts[1:]:
+            occ = _positions(ctx, p)
+            if not len(occ) or not len(anchors):
+                return empty
+            span = 2 * (PARTS_WINDOW + len(p))           # UTF-16 bytes
+            i = np.minimum(np.searchsorted(occ, anchors - span), len(occ) - 1)
+            near = (occ[i] <= anchors + span) & (occ[i] >= anchors - span)
+            same = np.searchsorted(starts, occ[i], side="right") == \
+                np.searchsorted(starts, anchors, side="right")
+            anchors = anchors[near & same]
+        rows = np.searchsorted(starts, anchors, side="right") - 1
+        return np.unique(rows, return_counts=True) if len(rows) else empty
+    return _cached(ctx, ("parts", parts), build)
+
+
+def concept_rows(ctx, c: Concept) -> np.ndarray:
+    def build():
+        sets = [word_rows(ctx, c.word)] + [word_rows(ctx, w) for w, _ in c.equivalents]
+        if c.parts:
+            sets.append(parts_rows(ctx, c.parts)[0])
+        return reduce(np.union1d, sets)
+    return _cached(ctx, ("concept", c), build)
+
+
+def _weight_units(ctx, soft: list[Concept]) -> list[tuple[float, np.ndarray]]:
+    """(idf weight, rows holding it) for each word; a compound's weight is shared among
+    its parts, so a clause with 待遇 alone holds half of 教师待遇."""
+    units = []
+    for c in soft:
+        rows, weight = concept_rows(ctx, c), idf(ctx, c)
+        if c.parts:
+            units += [(weight / len(c.parts), np.union1d(rows, word_rows(ctx, p)))
+                      for p in c.parts]
+        else:
+            units.append((weight, rows))
+    return units
+
+
+def partial_rows(ctx, soft: list[Concept], must: np.ndarray | None,
+                 full: np.ndarray) -> np.ndarray:
+    """Rows holding at least MIN_SHOULD_MATCH of the idf weight of the words the corpus
+    has (or, when no row does, the best share any row holds), minus the full matches."""
+    # a word no clause holds is left out of the weight: it cannot be matched anyway
+    units = [(w, rows) for w, rows in _weight_units(ctx, soft) if len(rows)]
+    if len(units) < 2:
+        return np.zeros(0, dtype=np.int64)
+    union = reduce(np.union1d, [rows for _, rows in units])
+    if must is not None:
+        union = np.intersect1d(union, must, assume_unique=True)
+    weights = np.array([w for w, _ in units])
+    held = sum(w * np.isin(union, rows, assume_unique=True) for w, rows in units)
+    share = held / max(weights.sum(), 1e-9)
+    if not len(share):
+        return union
+    need = next(least for most, least in MIN_SHOULD_MATCH if len(units) <= most)
+    keep = share >= min(need, share.max()) - 1e-9
+    return np.setdiff1d(union[keep], full, assume_unique=True)
+
+
+# ---- ranking ------------------------------------------------------------------------------
+def idf(ctx, c: Concept) -> float:
+    n = max(ctx.snap.n, 1)
+    df = len(concept_rows(ctx, c))
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+def _tf(found: np.ndarray, counts: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Counts of `found` rows looked up for `rows` (both sorted or not), 0 elsewhere."""
+    tf = np.zeros(len(rows))
+    if len(found):
+        pos = np.minimum(np.searchsorted(found, rows), len(found) - 1)
+        ok = found[pos] == rows
+        tf[ok] = counts[pos[ok]]
+    return tf
+
+
+def _bm25(idf_value: float, tf: np.ndarray, norm: np.ndarray) -> np.ndarray:
+    return idf_value * tf * (K1 + 1) / (tf + norm)
+
+
+def _norm(ctx, rows: np.ndarray) -> np.ndarray:
+    lengths = ctx.snap.arrays["lengths"]
+    avg = float(lengths.mean()) if len(lengths) else 1.0
+    return K1 * (1 - B + B * lengths[rows].astype(np.float64) / max(avg, 1.0))
+
+
+def concept_tf(ctx, c: Concept, rows: np.ndarray) -> np.ndarray:
+    """BM25F pseudo-frequency: the best of the word, its equivalents and its parts, each
+    its text count plus the weighted context fields holding it."""
+    best = np.zeros(len(rows))
+    for word, weight in ((c.word, 1.0), *c.equivalents):
+        tf = _tf(*ctx.text_rows(word), rows) + context_boost(ctx, word)[rows]
+        best = np.maximum(best, weight * tf)
+    if c.parts:
+        best = np.maximum(best, PARTS_WEIGHT * _tf(*parts_rows(ctx, c.parts), rows))
+    return best
+
+
+def scores(ctx, rows: np.ndarray, node) -> np.ndarray:
+    words = concepts(node)
+    total = np.zeros(len(rows))
+    if not words or not len(rows):
+        return total
+    norm = _norm(ctx, rows)
+    n = max(ctx.snap.n, 1)
+    weights = {c: idf(ctx, c) for c in words}
+    for c in words:
+        total += _bm25(weights[c], concept_tf(ctx, c, rows), norm)
+    # ordered pairs: two words adjacent in the typed order, as a phrase in the text
+    for a, b in zip(words, words[1:]):
+        found, counts = ctx.text_rows(a.word + b.word)
+        if len(found):
+            pair_idf = math.log(1 + (n - len(found) + 0.5) / (len(found) + 0.5))
+            total += PAIR_WEIGHT * _bm25(pair_idf, _tf(found, counts, rows), norm)
+    total += BIGRAM_WEIGHT * _bigram_scores(ctx, rows, words, norm)
+    return total
+
+
+def _bigram_scores(ctx, rows, words, norm) -> np.ndarray:
+    n = max(ctx.snap.n, 1)
+    grams = set()
+    by_run: dict[int, str] = {}
+    for c in words:
+        by_run[c.run] = by_run.get(c.run, "") + normalize(c.word)
+    for text in by_run.values():
+        grams.update(text[i:i + 2] for i in range(len(text) - 1) if _CJK.fullmatch(text[i:i + 2]))
+    out = np.zeros(len(rows))
+    for g in grams:
+        if ctx.snap.count(g) > n:            # as common as a stop word: skip the cost
+            continue
+        found, counts = ctx.text_rows(g)
+        if len(found):
+            g_idf = math.log(1 + (n - len(found) + 0.5) / (len(found) + 0.5))
+            out += _bm25(g_idf, _tf(found, counts, rows), norm)
+    return out / max(len(grams), 1) * max(len(words), 1)
+
+
+def sentence_bonus(ctx, rows: np.ndarray, node) -> np.ndarray:
+    """Per row, the idf weight of the query words found together in its best sentence
+    (two words at least), scaled by SENTENCE_WEIGHT."""
+    words = concepts(node)
+    out = np.zeros(len(rows))
+    if len(words) < 2:
+        return out
+    forms = [(idf(ctx, c), [normalize(w) for w in (c.word, *(e for e, _ in c.equivalents))],
+              [normalize(p) for p in c.parts]) for c in words]
+    for k, row in enumerate(rows):
+        best = 0.0
+        for sentence in _SENTENCE.findall(ctx.snap.row_text(int(row))):
+            held = [w for w, alts, parts in forms
+                    if any(a in sentence for a in alts)
+                    or (parts and all(p in sentence for p in parts))]
+            if len(held) >= 2:
+                best = max(best, sum(held))
+        out[k] = SENTENCE_WEIGHT * best
+    return out

@@ -134,9 +134,10 @@ def compound_parts(word: str) -> tuple[str, ...]:
     return tuple(main)
 
 
-def analyze(run: str) -> list[QueryWord]:
+def analyze(run: str, keep_stops: bool = True) -> list[QueryWord]:
     """The content words of one unspaced run of a query, in typed order, repeats dropped.
-    A run made only of stop words keeps them (`如何` alone is still a search)."""
+    A run made only of stop words keeps them (`如何` alone is still a search) unless
+    `keep_stops` is false."""
     from analyzers.tokenizer import ensure_userdict, segment
     ensure_userdict()
     text = normalize(run)
@@ -154,7 +155,7 @@ def analyze(run: str) -> list[QueryWord]:
             continue
         merged.append(w)
     stops = stopwords()
-    kept = [w for w in merged if w not in stops] or merged
+    kept = [w for w in merged if w not in stops] or (merged if keep_stops else [])
     return [QueryWord(w, vocab.expansions(w), compound_parts(w))
             for w in dict.fromkeys(kept)]
 

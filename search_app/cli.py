@@ -130,10 +130,17 @@ def cmd_search(args) -> int:
     q = result["query"]
     if q["message"]:
         _err(q["message"])
-    _out(f"共 {result['total']} 条（第 {result['page']}/{result['pages']} 页，{result['took_ms']} ms）")
+    if q["understood"]:
+        _out(f"检索词：{q['understood']}")
+    counts = result["counts"]
+    partial = f"，其中部分匹配 {counts['partial_shown']} 条" if counts["partial_shown"] else ""
+    _out(f"共 {result['total']} 条{partial}（第 {result['page']}/{result['pages']} 页，"
+         f"{result['took_ms']} ms）")
     for h in result["hits"]:
         where = " › ".join(h["path"])
-        _out(f"\n[{h['clause_id']}] 《{h['title']}》{h['city']} {h['year'] or ''} {h['doc_number']}")
+        tag = "（部分匹配）" if h["match"] == "partial" else ""
+        _out(f"\n[{h['clause_id']}]{tag} 《{h['title']}》{h['city']} {h['year'] or ''} "
+             f"{h['doc_number']}")
         _out(f"  {where} {h['label']}")
         _out("  " + _plain_marks(h["fragment"]))
     return 0

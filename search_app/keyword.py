@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import math
 import re
-from functools import reduce
-
 import numpy as np
 
 from analyzers.normalize import normalize
@@ -47,29 +45,39 @@ _CJK = re.compile(r"[\u3400-\u9fff]{2}")
 # ---- understanding the query ------------------------------------------------------------
 def understand(node, analyze=None):
     """The parsed query with every plain typed word turned into Concepts. Quoted
-    phrases, field scopes, 同句/同条 and exclusions stay literal."""
+    phrases, field scopes, 同句/同条 and exclusions stay literal; a phrase in Chinese
+    quotation marks becomes one Concept, matched as written. A run of nothing but
+    question words or punctuation drops out, unless the whole query is nothing else."""
     if analyze is None:
         from analyzers.query_words import analyze
     runs = iter(range(1_000_000))
 
-    def walk(n):
+    def walk(n, keep_stops):
+        if isinstance(n, Term) and n.field == "text" and n.cjk_quotes:
+            return Concept(normalize(n.text), run=next(runs))
         if isinstance(n, Term) and n.field == "text" and not n.quoted:
             run = next(runs)
-            words = [Concept(w.text, w.equivalents, w.parts, run) for w in analyze(n.text)]
+            words = [Concept(w.text, w.equivalents, w.parts, run)
+                     for w in analyze(n.text, keep_stops=keep_stops)]
             if not words:
-                return n
+                return None
             return words[0] if len(words) == 1 else And(tuple(words))
-        if isinstance(n, And):
+        if isinstance(n, (And, Or)):
             items = []
             for item in n.items:
-                new = walk(item)
+                new = walk(item, keep_stops)
+                if new is None:
+                    continue
                 items.extend(new.items if isinstance(new, And) and not isinstance(item, And)
                              else (new,))
-            return And(tuple(items))
-        if isinstance(n, Or):
-            return Or(tuple(walk(i) for i in n.items))
+            if not items:
+                return None
+            return items[0] if len(items) == 1 else type(n)(tuple(items))
         return n                      # Not, Near, quoted or field terms: literal
-    return walk(node) if node is not None else None
+    if node is None:
+        return None
+    out = walk(node, keep_stops=False)
+    return out if out is not None else walk(node, keep_stops=True)
 
 
 def concepts(node) -> list[Concept]:
@@ -121,11 +129,23 @@ def context_boost(ctx, word: str) -> np.ndarray:
     return _cached(ctx, ("ctx", word), build)
 
 
+def _union(ctx, row_sets) -> np.ndarray:
+    """Sorted union of row arrays: a mask over all rows beats repeated sorting."""
+    mask = np.zeros(ctx.snap.n, dtype=bool)
+    for rows in row_sets:
+        mask[rows] = True
+    return np.flatnonzero(mask)
+
+
 def word_rows(ctx, word: str) -> np.ndarray:
     def build():
         found = ctx.text_rows(word)[0]
-        extra = np.flatnonzero(context_boost(ctx, word))
-        return np.union1d(found, extra) if len(extra) else found
+        boost = context_boost(ctx, word)
+        if not boost.any():
+            return found
+        mask = boost > 0
+        mask[found] = True
+        return np.flatnonzero(mask)
     return _cached(ctx, ("word", word), build)
 
 
@@ -162,7 +182,7 @@ def concept_rows(ctx, c: Concept) -> np.ndarray:
         sets = [word_rows(ctx, c.word)] + [word_rows(ctx, w) for w, _ in c.equivalents]
         if c.parts:
             sets.append(parts_rows(ctx, c.parts)[0])
-        return reduce(np.union1d, sets)
+        return sets[0] if len(sets) == 1 else _union(ctx, sets)
     return _cached(ctx, ("concept", c), build)
 
 
@@ -173,7 +193,7 @@ def _weight_units(ctx, soft: list[Concept]) -> list[tuple[float, np.ndarray]]:
     for c in soft:
         rows, weight = concept_rows(ctx, c), idf(ctx, c)
         if c.parts:
-            units += [(weight / len(c.parts), np.union1d(rows, word_rows(ctx, p)))
+            units += [(weight / len(c.parts), _union(ctx, (rows, word_rows(ctx, p))))
                       for p in c.parts]
         else:
             units.append((weight, rows))
@@ -184,16 +204,20 @@ def partial_rows(ctx, soft: list[Concept], must: np.ndarray | None,
                  full: np.ndarray) -> np.ndarray:
     """Rows holding at least MIN_SHOULD_MATCH of the idf weight of the words the corpus
     has (or, when no row does, the best share any row holds), minus the full matches."""
+    units = _weight_units(ctx, soft)
     # a word no clause holds is left out of the weight: it cannot be matched anyway
-    units = [(w, rows) for w, rows in _weight_units(ctx, soft) if len(rows)]
-    if len(units) < 2:
+    units = [(w, rows) for w, rows in units if len(rows)] if len(units) > 1 else []
+    if not units:
         return np.zeros(0, dtype=np.int64)
-    union = reduce(np.union1d, [rows for _, rows in units])
+    held = np.zeros(ctx.snap.n)
+    for w, rows in units:
+        held[rows] += w
     if must is not None:
-        union = np.intersect1d(union, must, assume_unique=True)
-    weights = np.array([w for w, _ in units])
-    held = sum(w * np.isin(union, rows, assume_unique=True) for w, rows in units)
-    share = held / max(weights.sum(), 1e-9)
+        keep_must = np.zeros(ctx.snap.n, dtype=bool)
+        keep_must[must] = True
+        held[~keep_must] = 0
+    union = np.flatnonzero(held)
+    share = held[union] / max(sum(w for w, _ in units), 1e-9)
     if not len(share):
         return union
     need = next(least for most, least in MIN_SHOULD_MATCH if len(units) <= most)

@@ -29,6 +29,9 @@ class Term:
     text: str
     field: str = "text"        # text | title | doc_number | unit | lead_unit | city
     quoted: bool = False
+    # in Chinese quotation marks (“…” 「…」): pasted text uses them for emphasis, so
+    # keyword mode takes the phrase as one word a partial match may miss
+    cjk_quotes: bool = False
 
 
 @dataclass(frozen=True)
@@ -156,7 +159,7 @@ class _Parser:
             text = value[1:-1]
             if not text.strip():
                 raise QuerySyntaxError("引号内没有内容")
-            return Term(text, field, quoted=True)
+            return Term(text, field, quoted=True, cjk_quotes=value[0] != '"')
         if kind == "word":
             if value in ("AND", "&&"):
                 return self.primary(field)

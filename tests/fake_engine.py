@@ -120,10 +120,13 @@ class FakeEngine:
         out_hits = []
         for c in page:
             hl = self.mark(c["text"], p.q, p.mode)
-            out_hits.append({**c, "score": 1.0, "fragment": hl[:120], "highlighted": hl})
+            out_hits.append({**c, "score": 1.0, "fragment": hl[:120], "highlighted": hl,
+                             "match": "all", "heading_marked": html.escape(c["heading"])})
         return {"total": total, "page": p.page, "size": p.size, "pages": pages,
                 "took_ms": round((time.perf_counter() - t0) * 1000, 2),
-                "query": {"q": p.q, "mode": p.mode, "parsed": p.q, "fallback": False, "message": ""},
+                "query": {"q": p.q, "mode": p.mode, "parsed": p.q, "understood": p.q,
+                          "words": [], "fallback": False, "message": ""},
+                "counts": {"all": total, "partial": 0, "partial_shown": 0},
                 "filters": {n: getattr(p, n) for n in FACETS if getattr(p, n)},
                 "sort": p.sort, "hits": out_hits,
                 "facets": {n: [{"value": v, "count": k} for v, k in

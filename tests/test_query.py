@@ -13,7 +13,7 @@ def test_bare_words_are_anded():
 
 def test_quotes_keep_spaces_and_symbols():
     assert parse('"条件 保障"') == Term("条件 保障", quoted=True)
-    assert parse("“生均公用经费”") == Term("生均公用经费", quoted=True)
+    assert parse("“生均公用经费”") == Term("生均公用经费", quoted=True, cjk_quotes=True)
 
 
 def test_or_not_and_groups():

@@ -43,12 +43,6 @@ class FieldText:
             return np.zeros(0, dtype=np.int64)
         return np.unique(np.searchsorted(self.starts, offsets, side="right") - 1)
 
-    def row_mask(self, needle: str) -> np.ndarray:
-        """Boolean per row: the row's value contains the needle."""
-        hit = np.zeros(len(self.starts), dtype=bool)
-        hit[self.value_hits(needle)] = True
-        return hit[self.owner] if len(self.owner) else np.zeros(0, dtype=bool)
-
 
 def context_fields(meta: dict, arrays: dict) -> dict[str, FieldText]:
     """The context fields of a snapshot, by name (heading, path, title, place, issuer,

@@ -26,7 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 from analyzers.normalize import normalize  # noqa: E402
 
-QUESTIONS = Path("/work/shared/bench/questions/stard-public.jsonl")
+QUESTIONS = ROOT.parent / "shared" / "bench" / "questions" / "stard-public.jsonl"
+JUDGED = ROOT / "tests" / "judged" / "sample_queries.json"
 PRC = "中华人民共和国"
 # edition notes after a title: （2018年修订） (2023-09-01) …, but not （一） or （试行）
 _EDITION = re.compile(r"\(\s*\d{4}[^()]*\)$")
@@ -184,6 +185,18 @@ def engine_ranked(engine, questions, k: int = 10) -> tuple[list[list[str]], list
         latency.append(time.perf_counter() - started)
         ranked.append(ids)
     return ranked, latency
+
+
+def judged_recall(engine, path: Path = JUDGED, k: int = 10) -> float:
+    """Recall@k of the keyword queries judged on the sample corpus (written down before
+    ranking was tuned): the share of judged clauses found in each query's top k."""
+    from search_app.params import parse_search_params
+    found = wanted = 0
+    for item in json.loads(Path(path).read_text(encoding="utf-8")):
+        res = engine.search(parse_search_params({"q": [item["q"]], "size": [str(k)]}))
+        found += len({h["clause_id"] for h in res["hits"]} & set(item["relevant"]))
+        wanted += len(item["relevant"])
+    return found / max(wanted, 1)
 
 
 def _pct(xs: list[float], p: float) -> float:

@@ -62,24 +62,33 @@ class SearchEngine:
         else:
             parsed, message = parse_query(params.q)
             node = keyword.understand(parsed)
-        full, partial = ctx.matches(node, params.mode)
-        if params.filters():
-            mask = ctx.filter_mask(params)
-            full, partial = full[mask[full]], partial[mask[partial]]
-        # partial matches follow only when the full ones do not fill a page
-        shown = partial if len(full) < params.size else partial[:0]
+        mask = ctx.filter_mask(params) if params.filters() else None
+        full = ctx.evaluate(node) if node is not None else np.arange(snap.n)
+        if mask is not None:
+            full = full[mask[full]]
+        # partial matches follow only when the full ones do not fill a page; otherwise
+        # they are not even counted (they would cost as much as the query itself)
+        partial = None
+        if len(full) < params.size and params.mode == "keyword":
+            partial = ctx.partial(node, full)
+            if mask is not None:
+                partial = partial[mask[partial]]
+        shown = partial if partial is not None else np.zeros(0, dtype=np.int64)
         rows = np.concatenate([full, shown]).astype(np.int64)
         is_partial = np.r_[np.zeros(len(full), bool), np.ones(len(shown), bool)]
         total = int(len(rows))
         pages = max(1, math.ceil(total / params.size))
         if params.page > pages and total:
             raise QueryError(f"页码超出范围：共 {pages} 页")
-        scores = keyword.scores(ctx, rows, node)
+        exact = params.mode == "exact"
+        scores = keyword.scores(ctx, rows, node, proximity=not exact)
         order = ctx.order(rows, scores, params.sort, is_partial)
-        if params.sort == "relevance" and node is not None:
+        if params.sort == "relevance" and node is not None and not exact:
             top = order[:keyword.RERANK_DEPTH]
-            scores[top] += keyword.sentence_bonus(ctx, rows[top], node)
-            order = ctx.order(rows, scores, params.sort, is_partial)
+            bonus = keyword.sentence_bonus(ctx, rows[top], node)
+            if bonus.any():
+                scores[top] += bonus
+                order = ctx.order(rows, scores, params.sort, is_partial)
         start = (params.page - 1) * params.size
         marks = keyword.needles(node)
         hits = []
@@ -102,7 +111,8 @@ class SearchEngine:
                                  "parts": list(c.parts),
                                  "weight": round(keyword.idf(ctx, c), 3)} for c in words],
                       "fallback": bool(message), "message": message},
-            "counts": {"all": int(len(full)), "partial": int(len(partial)),
+            "counts": {"all": int(len(full)),
+                       "partial": None if partial is None else int(len(partial)),
                        "partial_shown": int(len(shown))},
             "filters": params.filters(), "sort": params.sort,
             "hits": hits, "facets": ctx.facets(rows),
@@ -114,8 +124,9 @@ class SearchEngine:
         """Nothing matched the exact string: offer keyword mode, with its count."""
         if params.mode != "exact" or not params.q:
             return None
-        full, partial = ctx.matches(keyword.understand(parse_query(params.q)[0]), "keyword")
-        rows = np.concatenate([full, partial]).astype(np.int64)
+        node = keyword.understand(parse_query(params.q)[0])
+        full = ctx.evaluate(node) if node is not None else np.zeros(0, dtype=np.int64)
+        rows = np.concatenate([full, ctx.partial(node, full)]).astype(np.int64)
         if params.filters():
             rows = rows[ctx.filter_mask(params)[rows]]
         return {"q": params.q, "mode": "keyword", "total": int(len(rows))} if len(rows) \
@@ -161,17 +172,14 @@ class QueryContext:
             self.term_cache[needle] = self.snap.rows_with(needle)
         return self.term_cache[needle]
 
-    def matches(self, node, mode: str) -> tuple[np.ndarray, np.ndarray]:
-        """(rows matching the whole query, rows matching most of its words). Partial
-        matches exist in keyword mode only, for a query of two words or more."""
-        if node is None:
-            return np.arange(self.snap.n), np.zeros(0, dtype=np.int64)
-        full = self.evaluate(node)
-        soft, hard = keyword.soft_items(node) if mode == "keyword" else ([], [])
+    def partial(self, node, full: np.ndarray) -> np.ndarray:
+        """Keyword mode: rows matching most of the query's words but not all of them
+        (`full`). Only the plain words may be missed; see keyword.partial_rows."""
+        soft, hard = keyword.soft_items(node) if node is not None else ([], [])
         if not soft:
-            return full, np.zeros(0, dtype=np.int64)
+            return np.zeros(0, dtype=np.int64)
         must = self.evaluate(And(tuple(hard))) if hard else None
-        return full, keyword.partial_rows(self, soft, must, full)
+        return keyword.partial_rows(self, soft, must, full)
 
     def evaluate(self, node) -> np.ndarray:
         snap = self.snap

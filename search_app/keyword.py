@@ -30,8 +30,8 @@ FIELD_WEIGHTS = {"heading": 1.0, "path": 0.6, "title": 0.5, "place": 0.4, "issue
                  "doc_number": 0.4}
 PARTS_WEIGHT = 0.6          # all parts of a compound close together, beside the word itself
 PARTS_WINDOW = 8            # characters between one part and the next
-PARTS_MAX_OCCURRENCES = 400_000   # a part this common says nothing about closeness
-PAIR_WEIGHT = 0.5           # SDM ordered window: two query words adjacent as typed
+PARTS_MAX_OCCURRENCES = 50_000    # a part this common: sorting its positions costs more than closeness tells
+PAIR_WEIGHT = 0.15          # SDM ordered window: two query words adjacent as typed
 SENTENCE_WEIGHT = 0.3       # SDM unordered window: query words in one sentence
 BIGRAM_WEIGHT = 0.3         # character pairs of the typed words
 # share of the query's idf weight a partial match must hold, by the number of words
@@ -124,7 +124,11 @@ def context_boost(ctx, word: str) -> np.ndarray:
         out = np.zeros(ctx.snap.n)
         needle = normalize(word)
         for name, field in ctx.snap.context.items():
-            out += FIELD_WEIGHTS[name] * field.row_mask(needle)
+            values = field.value_hits(needle)
+            if len(values):                  # most words are in no title, path or 文号
+                hit = np.zeros(len(field.starts))
+                hit[values] = FIELD_WEIGHTS[name]
+                out += hit[field.owner]
         return out
     return _cached(ctx, ("ctx", word), build)
 
@@ -264,7 +268,9 @@ def concept_tf(ctx, c: Concept, rows: np.ndarray) -> np.ndarray:
     return best
 
 
-def scores(ctx, rows: np.ndarray, node) -> np.ndarray:
+def scores(ctx, rows: np.ndarray, node, proximity: bool = True) -> np.ndarray:
+    """BM25F over the words; with `proximity` (keyword mode) also adjacent pairs and
+    character pairs. Exact mode ranks its one literal by BM25F alone."""
     words = concepts(node)
     total = np.zeros(len(rows))
     if not words or not len(rows):
@@ -274,13 +280,18 @@ def scores(ctx, rows: np.ndarray, node) -> np.ndarray:
     weights = {c: idf(ctx, c) for c in words}
     for c in words:
         total += _bm25(weights[c], concept_tf(ctx, c, rows), norm)
+    if not proximity:
+        return total
     # ordered pairs: two words adjacent in the typed order, as a phrase in the text
     for a, b in zip(words, words[1:]):
         found, counts = ctx.text_rows(a.word + b.word)
         if len(found):
-            pair_idf = math.log(1 + (n - len(found) + 0.5) / (len(found) + 0.5))
+            # the pair weighs what its weaker word weighs: a rare accidental
+            # concatenation must not outweigh the words themselves
+            pair_idf = min(weights[a], weights[b])
             total += PAIR_WEIGHT * _bm25(pair_idf, _tf(found, counts, rows), norm)
-    total += BIGRAM_WEIGHT * _bigram_scores(ctx, rows, words, norm)
+    if len(words) > 1:         # one word: every full match holds its pairs anyway
+        total += BIGRAM_WEIGHT * _bigram_scores(ctx, rows, words, norm)
     return total
 
 
@@ -294,7 +305,7 @@ def _bigram_scores(ctx, rows, words, norm) -> np.ndarray:
         grams.update(text[i:i + 2] for i in range(len(text) - 1) if _CJK.fullmatch(text[i:i + 2]))
     out = np.zeros(len(rows))
     for g in grams:
-        if ctx.snap.count(g) > n:            # as common as a stop word: skip the cost
+        if ctx.snap.count(g) > n // 4:       # as common as a stop word: skip the cost
             continue
         found, counts = ctx.text_rows(g)
         if len(found):

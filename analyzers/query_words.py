@@ -58,18 +58,31 @@ class Vocabulary:
     def words(self) -> set[str]:
         return {w for _, words in self.groups for w in words}
 
-    def expansions(self, word: str) -> tuple[tuple[str, float], ...]:
-        """The word's equivalents with their weights, best first; the word itself is
-        not among them. A word in several groups takes the highest weight."""
-        word = normalize(word)
+    def _direct(self, word: str) -> dict[str, float]:
         best: dict[str, float] = {}
         for kind, words in self.groups:
             if word in words:
                 weight = SAME_WEIGHT if kind == "=" else NEAR_WEIGHT
                 for w in words:
-                    if w != word and best.get(w, 0) < weight:
+                    if best.get(w, 0) < weight:
                         best[w] = weight
-        return tuple(sorted(best.items(), key=lambda kv: (-kv[1], kv[0])))
+        return best
+
+    def expansions(self, word: str) -> tuple[tuple[str, float], ...]:
+        """The word's equivalents with their weights, best first; the word itself is
+        not among them. A word in several groups takes the highest weight; a word with
+        the same meaning brings its own groups along (特教 = 特殊教育 ≈ 随班就读), weights
+        multiplied."""
+        word = normalize(word)
+        best = self._direct(word)
+        for same, w1 in list(best.items()):
+            if w1 == SAME_WEIGHT and same != word:
+                for w, w2 in self._direct(same).items():
+                    if best.get(w, 0) < w1 * w2:
+                        best[w] = w1 * w2
+        best.pop(word, None)
+        return tuple(sorted(((w, round(v, 3)) for w, v in best.items()),
+                            key=lambda kv: (-kv[1], kv[0])))
 
 
 @lru_cache(maxsize=1)

@@ -147,6 +147,22 @@ def compound_parts(word: str) -> tuple[str, ...]:
     return tuple(main)
 
 
+def _join_unknown(words: list[tuple[str, int, int]], stops) -> list[tuple[str, int, int]]:
+    """Adjacent single Chinese characters that are not stop words are one word jieba did
+    not know (保理 → 保 / 理, 主播 → 主 / 播): matched as one substring they find it; as
+    single characters they would match nearly every clause."""
+    out: list[tuple[str, int, int]] = []
+    joinable = False                 # the last word of `out` is a run of single characters
+    for w, s, e in words:
+        single = len(w) == 1 and "\u3400" <= w <= "\u9fff" and w not in stops
+        if single and joinable and out[-1][2] == s:
+            out[-1] = (out[-1][0] + w, out[-1][1], e)
+        else:
+            out.append((w, s, e))
+            joinable = single
+    return out
+
+
 def analyze(run: str, keep_stops: bool = True) -> list[QueryWord]:
     """The content words of one unspaced run of a query, in typed order, repeats dropped.
     A run made only of stop words keeps them (`如何` alone is still a search) unless
@@ -158,17 +174,19 @@ def analyze(run: str, keep_stops: bool = True) -> list[QueryWord]:
     vocab = vocabulary()
     terms = vocab.words
     spans = _vocab_spans(words, text, terms, max(map(len, terms), default=0))
-    merged, k = [], 0
+    merged, k = [], 0                        # (word, start, end)
     for w, s, e, _ in words:
         while k < len(spans) and spans[k][1] <= s:
             k += 1
         if k < len(spans) and spans[k][0] <= s < spans[k][1]:
             if s == spans[k][0]:
-                merged.append(text[spans[k][0]:spans[k][1]])
+                merged.append((text[spans[k][0]:spans[k][1]], *spans[k]))
             continue
-        merged.append(w)
+        merged.append((w, s, e))
     stops = stopwords()
-    kept = [w for w in merged if w not in stops] or (merged if keep_stops else [])
+    merged = _join_unknown(merged, stops)
+    kept = [w for w, _, _ in merged if w not in stops] or \
+        ([w for w, _, _ in merged] if keep_stops else [])
     return [QueryWord(w, vocab.expansions(w), compound_parts(w))
             for w in dict.fromkeys(kept)]
 

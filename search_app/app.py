@@ -47,7 +47,26 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(views)
     app.register_blueprint(api)
     _register_errors(app)
+    app.after_request(_security_headers)
     return app
+
+
+# A read-only site with no inline script or style: the browser may load nothing but our
+# own files, may not frame the pages, and sends no query words to other sites.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
+                               "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                               "form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def _security_headers(response):
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
 
 
 def get_engine():
@@ -75,11 +94,22 @@ def _register_errors(app: Flask) -> None:
     messages = {404: "页面不存在", 405: "只支持 GET 请求", 400: "请求参数有误",
                 500: "服务器内部错误，请稍后重试"}
     for status, msg in messages.items():
-        app.register_error_handler(status, lambda e, s=status, m=msg: error_response(
-            s, getattr(e, "description", None) if s in (400, 404) and _own(e) else m))
+        app.register_error_handler(status, lambda e, s=status, m=msg: _with_allow(e, error_response(
+            s, getattr(e, "description", None) if s in (400, 404) and _own(e) else m)))
     # no index yet (the admin has not run `policy-search index`): say so, don't 500
     app.register_error_handler(IndexMissing, lambda e: error_response(
         503, "索引尚未建立，请管理员先运行 policy-search index"))
+
+
+def _with_allow(e, response):
+    """A 405 says which methods the URL takes (RFC 9110 requires Allow)."""
+    methods = getattr(e, "valid_methods", None)
+    if methods:
+        body, status = response
+        from flask import make_response
+        response = make_response(body, status)
+        response.headers["Allow"] = ", ".join(methods)
+    return response
 
 
 def _own(e) -> bool:

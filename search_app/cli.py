@@ -182,6 +182,10 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def _log_safe(text: str) -> str:
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 def request_log(app):
     """WSGI middleware: one access-log line per request (method, path, status, ms)."""
     import logging
@@ -198,8 +202,10 @@ def request_log(app):
         try:
             return app(environ, sr)
         finally:
-            path = environ.get("PATH_INFO", "")
-            qs = environ.get("QUERY_STRING", "")
+            # the decoded path may hold %0a and other controls: escape them, so a
+            # request cannot forge a log line
+            path = _log_safe(environ.get("PATH_INFO", ""))
+            qs = _log_safe(environ.get("QUERY_STRING", ""))
             log.info("%s %s %s%s %s %.1fms", environ.get("REMOTE_ADDR", "-"),
                      environ.get("REQUEST_METHOD"), path, "?" + qs if qs else "",
                      status_holder[0] if status_holder else "-",
@@ -257,7 +263,12 @@ def main(argv=None) -> int:
     p.set_defaults(func=cmd_serve)
 
     args = ap.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except BrokenPipeError:
+        # `policy-search search … | head`: the reader left; stop quietly, as cat does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

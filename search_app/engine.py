@@ -19,7 +19,8 @@ from indexer.snapshot import Snapshot, build_snapshot, snapshot_dir, snapshot_ge
 from search_app.marks import fragment, mark_text
 from search_app.params import FACET_PARAMS, QueryError, SearchParams
 from search_app import keyword
-from search_app.query import And, Concept, Near, Not, Or, Term, describe, literal, parse_query
+from search_app.query import MAX_QUERY_CHARS, And, Concept, Near, Not, Or, QueryTooComplex, \
+    Term, describe, literal, parse_query
 
 GENERAL = "通用"
 _SENTENCE_END = re.compile(r"[。！？；;!?\n]")
@@ -57,11 +58,7 @@ class SearchEngine:
         started = time.perf_counter()
         snap = self.snapshot()
         ctx = QueryContext(snap)
-        if params.mode == "exact":
-            node, message = literal(params.q), ""
-        else:
-            parsed, message = parse_query(params.q)
-            node = keyword.understand(parsed)
+        node, message = self._understand(params)
         mask = ctx.filter_mask(params) if params.filters() else None
         full = ctx.evaluate(node) if node is not None else np.arange(snap.n)
         if mask is not None:
@@ -120,12 +117,33 @@ class SearchEngine:
         }
 
     @staticmethod
+    def _understand(params: SearchParams):
+        """(query tree, message for the user); past the caps a QueryError (400)."""
+        if len(params.q) > MAX_QUERY_CHARS:
+            raise QueryError(f"检索式过长（{len(params.q)} 字，最多 {MAX_QUERY_CHARS} 字）；"
+                             "查找相似的长段文字请用“相似条款”")
+        if params.mode == "exact":
+            return literal(params.q), ""
+        try:
+            parsed, message = parse_query(params.q)
+        except QueryTooComplex as exc:
+            raise QueryError(str(exc)) from None
+        dropped: list[int] = []
+        node = keyword.understand(parsed, dropped=dropped)
+        if dropped:
+            message = (message + "；" if message else "") + \
+                f"检索词过多，只按前 {keyword.MAX_WORDS} 个词检索"
+        return node, message
+
+    @staticmethod
     def _keyword_suggestion(ctx: "QueryContext", params: SearchParams) -> dict | None:
         """Nothing matched the exact string: offer keyword mode, with its count."""
         if params.mode != "exact" or not params.q:
             return None
         node = keyword.understand(parse_query(params.q)[0])
-        full = ctx.evaluate(node) if node is not None else np.zeros(0, dtype=np.int64)
+        if node is None:
+            return None
+        full = ctx.evaluate(node)
         rows = np.concatenate([full, ctx.partial(node, full)]).astype(np.int64)
         if params.filters():
             rows = rows[ctx.filter_mask(params)[rows]]
@@ -151,7 +169,10 @@ class SearchEngine:
         return doc
 
     def mark(self, text: str, q: str, mode: str = "keyword") -> str:
-        node = literal(q) if mode == "exact" else keyword.understand(parse_query(q)[0])
+        try:
+            node, _ = self._understand(SearchParams(q=(q or "").strip(), mode=mode))
+        except QueryError:                   # too long or too deep: shown unmarked
+            node = None
         return mark_text(text, keyword.needles(node))
 
     def similar(self, text: str | None = None, clause_id: str | None = None,

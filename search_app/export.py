@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from urllib.parse import quote
 
 from search_app.citation import locator, reference
@@ -23,8 +24,18 @@ def clause_url(base_url: str, clause: dict) -> str:
 
 
 def _cell(value: str) -> str:
-    # Excel would evaluate a cell starting with = + @ as a formula (CSV injection)
-    return "'" + value if value[:1] in ("=", "+", "@", "\t", "\r") else value
+    # OWASP CSV injection rule: a spreadsheet evaluates a cell that starts with = + - @,
+    # tab or CR as a formula (-2+3+cmd|' /C calc'!A0), so such a cell gets a leading '
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#!|&~])")
+
+
+def _md(value) -> str:
+    """Document text as literal Markdown: every character that could start markup,
+    raw HTML (<script>, onerror=) or a link ([x](javascript:…)) is backslash-escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", str(value or ""))
 
 
 def csv_row(clause: dict, base_url: str) -> list[str]:
@@ -48,27 +59,28 @@ def to_csv(clauses: list[dict], base_url: str) -> bytes:
 
 def to_markdown(result: dict, base_url: str) -> str:
     q = result.get("query", {}).get("q", "")
-    lines = [f"# 检索结果：{q}" if q else "# 检索结果", ""]
+    lines = [f"# 检索结果：{_md(q)}" if q else "# 检索结果", ""]
     filters = result.get("filters") or {}
     if filters:
-        lines.append("筛选条件：" + "；".join(f"{k}={'、'.join(v)}" for k, v in filters.items()))
+        lines.append("筛选条件：" + "；".join(f"{k}={_md('、'.join(v))}"
+                                          for k, v in filters.items()))
         lines.append("")
     lines.append(f"共 {result.get('total', 0)} 条，导出 {len(result.get('hits', []))} 条。")
     lines.append("")
     for n, clause in enumerate(result.get("hits", []), 1):
-        lines.append(f"## {n}. {reference(clause)}")
+        lines.append(f"## {n}. {_md(reference(clause))}")
         lines.append("")
         facts = [clause.get("city", ""), str(clause.get("year") or ""),
                  PATH_SEP.join(clause.get("path") or [])]
-        lines.append("- " + " ｜ ".join(f for f in facts if f))
+        lines.append("- " + " ｜ ".join(_md(f) for f in facts if f))
         if clause.get("units"):
             lead = set(clause.get("lead_units") or [])
             lines.append("- 责任单位：" + "、".join(
-                f"**{u}**（牵头）" if u in lead else u for u in clause["units"]))
+                f"**{_md(u)}**（牵头）" if u in lead else _md(u) for u in clause["units"]))
         lines.append(f"- 链接：<{clause_url(base_url, clause)}>")
         lines.append("")
         for para in (clause.get("text") or "").splitlines():
-            lines.append(f"> {para}" if para.strip() else ">")
+            lines.append(f"> {_md(para)}" if para.strip() else ">")
         lines.append("")
     return "\n".join(lines)
 

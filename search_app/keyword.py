@@ -46,14 +46,20 @@ _CJK = re.compile(r"[\u3400-\u9fff]{2}")
 
 
 # ---- understanding the query ------------------------------------------------------------
-def understand(node, analyze=None):
+MAX_WORDS = 64              # words of one query (a pasted page would cost seconds)
+
+
+def understand(node, analyze=None, dropped: list | None = None):
     """The parsed query with every plain typed word turned into Concepts. Quoted
     phrases, field scopes, 同句/同条 and exclusions stay literal; a phrase in Chinese
     quotation marks becomes one Concept, matched as written. A run of nothing but
-    question words or punctuation drops out, unless the whole query is nothing else."""
+    question words or punctuation drops out, unless the whole query is nothing else.
+    Words past MAX_WORDS are left out; their number is appended to `dropped`."""
     if analyze is None:
         from analyzers.query_words import analyze
     runs = iter(range(1_000_000))
+    budget = [MAX_WORDS]
+    seen: set[str] = set()                 # a word typed twice is one word
 
     def walk(n, keep_stops):
         if isinstance(n, Term) and n.field == "text" and n.cjk_quotes:
@@ -61,7 +67,13 @@ def understand(node, analyze=None):
         if isinstance(n, Term) and n.field == "text" and not n.quoted:
             run = next(runs)
             words = [Concept(w.text, w.equivalents, w.parts, run)
-                     for w in analyze(n.text, keep_stops=keep_stops)]
+                     for w in analyze(n.text, keep_stops=keep_stops) if w.text not in seen]
+            seen.update(c.word for c in words)
+            if len(words) > budget[0]:
+                if dropped is not None:
+                    dropped.append(len(words) - budget[0])
+                words = words[:budget[0]]
+            budget[0] -= len(words)
             if not words:
                 return None
             return words[0] if len(words) == 1 else And(tuple(words))
@@ -80,7 +92,11 @@ def understand(node, analyze=None):
     if node is None:
         return None
     out = walk(node, keep_stops=False)
-    return out if out is not None else walk(node, keep_stops=True)
+    if out is None:
+        budget[0] = MAX_WORDS
+        seen.clear()
+        out = walk(node, keep_stops=True)
+    return out
 
 
 def concepts(node) -> list[Concept]:

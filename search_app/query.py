@@ -75,13 +75,21 @@ _TOKEN = re.compile(r'''
   | (?P<open>[(（])
   | (?P<close>[)）])
   | (?P<field>[^\s"“()（）:：]+)[:：](?=\S)
-  | (?P<word>[^\s"“”()（）]+)
+  | (?P<word>[^\s"“()（）]+)
   | (?P<space>\s+)
   | (?P<bad>.)
 ''', re.VERBOSE)
 
 
-_WORD = re.compile(r'[^\s"“”()（）]+')
+# a word runs to the next space, ASCII quote, opening quote or bracket; a stray closing
+# ” (pasted text: 落实“双减”政策”：要求) stays inside the word, keyword mode drops it
+_WORD = re.compile(r'[^\s"“()（）]+')
+MAX_QUERY_CHARS = 2000      # a pasted clause fits; similar-wording search takes longer text
+MAX_DEPTH = 32              # nested brackets, NOT and 同句/同条
+
+
+class QueryTooComplex(ValueError):
+    """Past the caps above: the caller gets a 400 with this message, not a search."""
 
 
 def _tokens(q: str):
@@ -105,6 +113,12 @@ class _Parser:
     def __init__(self, tokens):
         self.toks = tokens
         self.i = 0
+        self.depth = 0
+
+    def deeper(self):
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise QueryTooComplex(f"查询嵌套过深（括号、NOT、同句/同条 最多 {MAX_DEPTH} 层）")
 
     def peek(self):
         return self.toks[self.i] if self.i < len(self.toks) else (None, None)
@@ -142,7 +156,10 @@ class _Parser:
         kind, value = self.peek()
         if kind == "word" and value in ("NOT", "-"):
             self.take()
-            return Not(self.unary())
+            self.deeper()
+            node = Not(self.unary())
+            self.depth -= 1
+            return node
         if kind == "word" and value.startswith("-") and len(value) > 1:
             self.take()
             return Not(Term(value[1:]))
@@ -151,9 +168,11 @@ class _Parser:
     def primary(self, field: str = "text"):
         kind, value = self.take()
         if kind == "open":
+            self.deeper()
             node = self.or_expr()
             if self.take()[0] != "close":
                 raise QuerySyntaxError("括号不匹配")
+            self.depth -= 1
             return node
         if kind == "quote":
             text = value[1:-1]
@@ -166,7 +185,10 @@ class _Parser:
             return Term(value, field)
         if kind == "field":
             if value in NEAR:
-                return self.near(NEAR[value])
+                self.deeper()
+                node = self.near(NEAR[value])
+                self.depth -= 1
+                return node
             return self.primary(FIELDS[value])
         raise QuerySyntaxError("查询不完整")
 
@@ -179,10 +201,14 @@ class _Parser:
 
 
 def parse_query(q: str) -> tuple[object | None, str]:
-    """(tree or None for an empty query, message). A syntax error gives a literal search."""
+    """(tree or None for an empty query, message). A syntax error gives a literal search;
+    input past the length or nesting caps raises QueryTooComplex."""
     q = (q or "").strip()
     if not q:
         return None, ""
+    if len(q) > MAX_QUERY_CHARS:
+        raise QueryTooComplex(f"检索式过长（{len(q)} 字，最多 {MAX_QUERY_CHARS} 字）；"
+                              "查找相似的长段文字请用“相似条款”")
     try:
         return _Parser(_tokens(q)).parse(), ""
     except QuerySyntaxError as exc:

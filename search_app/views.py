@@ -200,7 +200,7 @@ def _export_hits():
 def export_csv():
     params, result = _export_hits()
     body = export.to_csv(result["hits"], request.url_root)
-    return Response(body, mimetype="text/csv; charset=utf-8", headers={
+    return Response(body, content_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": export.disposition("检索结果.csv")})
 
 
@@ -208,7 +208,7 @@ def export_csv():
 def export_md():
     params, result = _export_hits()
     body = export.to_markdown(result, request.url_root)
-    return Response(body, mimetype="text/markdown; charset=utf-8", headers={
+    return Response(body, content_type="text/markdown; charset=utf-8", headers={
         "Content-Disposition": export.disposition("检索结果.md")})
 
 

@@ -13,7 +13,7 @@ province; national organs (全国人大, 国务院, 教育部 …) give city "" 
 from __future__ import annotations
 
 import re
-from dataclasses import fields, replace
+from dataclasses import replace
 
 from analyzers import places
 from indexer.records import DocFacts
@@ -315,31 +315,65 @@ def extract_facts(raw_text: str, lines: list[str], source_name: str) -> DocFacts
                     year_rule=year_rule, date=date, doc_number=doc_number, issuer=issuer)
 
 
+YEAR_RANGE = (1900, 2100)      # a sidecar year outside it is a typo (99999, 0)
+TEXT_FACTS = ("title", "doc_type", "city", "province", "doc_number", "issuer")
+
+
+def _override_year(value) -> int | None:
+    """A year given as 2019 or "2019"; None when it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if isinstance(value, int) and YEAR_RANGE[0] <= value <= YEAR_RANGE[1]:
+        return value
+    return None
+
+
 def apply_overrides(facts: DocFacts, meta: dict, warnings: list[str] | None = None) -> DocFacts:
-    """Facts with a sidecar's values on top; unknown keys are skipped with a warning.
+    """Facts with a sidecar's values on top. A key that is not a fact, or a value of the
+    wrong type or range, is skipped with a warning: a bad sidecar field never costs the
+    document its other facts.
 
     A given year or date sets year_rule "meta"; a given title re-derives doc_type and a
     given city re-derives province unless those are given too."""
-    known = {f.name for f in fields(DocFacts)}
+    warn = warnings.append if warnings is not None else (lambda _m: None)
     changes = {}
     for key, value in meta.items():
-        if key not in known or key == "year_rule":
-            if warnings is not None:
-                warnings.append(f"unknown override key {key!r} ignored")
-            continue
-        changes[key] = value
-    if "year" in changes:
-        changes["year"] = int(changes["year"]) if changes["year"] not in (None, "") else None
-    if "date" in changes:
-        changes["date"] = parse_date(str(changes["date"])) or str(changes["date"])
-        if "year" not in changes and changes["date"][:4].isdigit():
-            changes["year"] = int(changes["date"][:4])
+        if key in TEXT_FACTS:
+            if isinstance(value, str):
+                changes[key] = value.strip()
+            else:
+                warn(f"元数据字段“{key}”应为文字，收到 {json_type(value)}，已忽略")
+        elif key == "year":
+            year = _override_year(value)
+            if year is None and value not in (None, ""):
+                warn(f"元数据字段“year”应为 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间的年份，"
+                     f"收到 {value!r:.40}，已忽略")
+            else:
+                changes["year"] = year
+        elif key == "date":
+            date = parse_date(value) if isinstance(value, str) else ""
+            if not date or _override_year(int(date[:4])) is None:
+                warn(f"元数据字段“date”应为日期（如 2019-05-30），收到 {value!r:.40}，已忽略")
+            else:
+                changes["date"] = date
+        else:
+            warn(f"元数据中的“{key}”不是可识别的字段（可用：title、doc_type、city、province、"
+                 "year、date、doc_number、issuer），已忽略")
+    if "date" in changes and "year" not in changes:
+        changes["year"] = int(changes["date"][:4])
     if "year" in changes:
         changes["year_rule"] = "meta"
     if "doc_number" in changes:
-        changes["doc_number"] = normalize_doc_number(str(changes["doc_number"])) or str(changes["doc_number"])
+        changes["doc_number"] = normalize_doc_number(changes["doc_number"]) or changes["doc_number"]
     if "title" in changes and "doc_type" not in changes:
         changes["doc_type"] = doc_type_of(changes["title"])
     if "city" in changes and "province" not in changes:
         changes["province"] = places.province_of(changes["city"])
     return replace(facts, **changes)
+
+
+def json_type(value) -> str:
+    return {bool: "真假值", int: "数字", float: "数字", list: "列表", dict: "对象",
+            type(None): "null"}.get(type(value), type(value).__name__)

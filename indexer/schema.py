@@ -41,7 +41,7 @@ def whoosh_fields(rec: dict) -> dict:
         city=rec["city"] or "",
         province=rec["province"] or "",
         doc_type=rec["doc_type"] or "",
-        year=rec["year"] or 0,
+        year=rec["year"] if isinstance(rec["year"], int) and 0 < rec["year"] < 1 << 16 else 0,
         date=rec["date"] or "",
         seq=rec["seq"],
         stage=",".join(rec["stages"]),

@@ -47,7 +47,10 @@ def _date_ordinal(date: str, year: int | None) -> int:
     try:
         return _dt.date.fromisoformat(date).toordinal()
     except (TypeError, ValueError):
-        return _dt.date(year, 12, 31).toordinal() if year else 0
+        try:
+            return _dt.date(year, 12, 31).toordinal() if year else 0
+        except (TypeError, ValueError, OverflowError):   # no calendar year: undated
+            return 0
 
 
 def build_snapshot(ix, index_dir: Path) -> Path:
@@ -68,8 +71,11 @@ def iter_snapshot_records(path: Path):
             yield json.loads(line)
 
 
-def write_snapshot(index_dir: Path, generation: int, records) -> Path:
+def write_snapshot(index_dir: Path, generation: int, records,
+                   known_hashes: dict[str, str] | None = None) -> Path:
     """Write snapshot `generation` from a stream of clause records; returns its directory.
+    Records carried forward from a snapshot have no content hash any more (hits do not
+    show it): `known_hashes` (source → hash of the previous snapshot) supplies theirs.
 
     Only small per-row values are kept in memory while streaming, so the peak is the text
     plus its suffix array."""
@@ -81,7 +87,8 @@ def write_snapshot(index_dir: Path, generation: int, records) -> Path:
         return target
     tmp = Path(tempfile.mkdtemp(prefix=".snap-tmp-", dir=index_dir))
     try:
-        arrays, meta, blob = _write_rows(records, tmp)
+        os.chmod(tmp, 0o755)      # mkdtemp makes it 0700: a server of another user reads it
+        arrays, meta, blob = _write_rows(records, tmp, known_hashes or {})
         meta["generation"] = generation
         # suffixes of the UTF-16 text; only even byte offsets start a character
         sa = _even_suffixes(pydivsufsort.divsufsort(np.frombuffer(blob, dtype=np.uint8)))
@@ -108,7 +115,7 @@ def _even_suffixes(sa: np.ndarray, chunk: int = 1 << 22) -> np.ndarray:
                           or [np.zeros(0, dtype=np.int32)])
 
 
-def _write_rows(records, tmp: Path):
+def _write_rows(records, tmp: Path, known_hashes: dict[str, str]):
     blob = bytearray()
     # compact per-row columns: array('q') costs 8 bytes a row, a list of ints ~36
     starts, lengths, seqs, dates, row_doc = (array("q") for _ in range(5))
@@ -122,7 +129,9 @@ def _write_rows(records, tmp: Path):
     indptr = {facet: array("q", [0]) for facet in MULTI_VALUED}
     with open(tmp / "records.jsonl", "wb") as out:
         for rec in records:
-            sources[rec["source"]] = rec.pop("content_hash", "")   # not part of a hit
+            digest = rec.pop("content_hash", None)                 # not part of a hit
+            sources[rec["source"]] = digest if digest is not None else \
+                known_hashes.get(rec["source"], "")
             line = json.dumps(rec, ensure_ascii=False).encode("utf-8") + b"\n"
             out.write(line)
             rec_offsets.append(rec_offsets[-1] + len(line))

@@ -14,7 +14,8 @@ from typing import Callable, Iterable
 from whoosh import index as whoosh_index
 from whoosh.writing import CLEAR
 
-from indexer.loaders import UnreadableFile, iter_source_files, load_document, meta_for
+from indexer.loaders import UnreadableFile, iter_source_files, load_document, meta_for, \
+    sidecar_paths
 from indexer.pipeline import content_hash, parse_document
 from indexer.schema import clause_schema, whoosh_fields
 from indexer.snapshot import build_snapshot, iter_snapshot_records, snapshot_dir, write_snapshot
@@ -83,12 +84,26 @@ def _sources(paths: Iterable[Path]) -> list[tuple[Path, str]]:
     return out
 
 
+def file_digest(path: Path, data: bytes | None = None) -> str:
+    """The content hash of a file together with its sidecar: editing only NAME.meta.json
+    is a change too."""
+    data = path.read_bytes() if data is None else data
+    for meta in sidecar_paths(path):
+        if meta.is_file():
+            try:
+                data = data + b"\x00sidecar\x00" + meta.read_bytes()
+            except OSError:
+                pass
+            break
+    return content_hash(data)
+
+
 def parse_file(path: Path, source: str) -> tuple[str, str, list[dict] | None, str, list[str]]:
     """(source, digest, clause records or None, reason if unreadable, warnings).
     Top-level so a process pool can run it."""
     try:
         data, text = load_document(path)
-        digest = content_hash(data)
+        digest = file_digest(path, data)
         meta, warnings = meta_for(path)
         doc = parse_document(text, source, meta, digest)
     except UnreadableFile as exc:
@@ -139,7 +154,7 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
     for path, src in files:
         if src in known and not rebuild:
             try:
-                if content_hash(path.read_bytes()) == known[src]:
+                if file_digest(path) == known[src]:
                     report.unchanged += 1
                     continue
             except OSError:
@@ -151,6 +166,7 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
     bulk = len(todo) >= 200 and procs > 1
     writer = ix.writer(procs=procs, multisegment=True, limitmb=48) if bulk else ix.writer(limitmb=128)
     replaced = set(gone)
+    _drop_stale_spools(index_dir)
     spool_path = index_dir / f".spool-{os.getpid()}.jsonl"
     try:
         with open(spool_path, "wb") as spool:
@@ -159,6 +175,8 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
                 report.removed += 1
             for source, digest, records, reason, warnings in _parse_all(todo, procs, progress, bulk):
                 report.warnings.extend((source, w) for w in warnings)
+                for w in warnings:
+                    log(f"提示 {source}：{w}")
                 if records is None:
                     report.skipped.append((source, reason))
                     log(f"跳过 {source}：{reason}")
@@ -185,7 +203,8 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
         elif rebuild or prev is not None:
             carried = () if rebuild else (r for r in iter_snapshot_records(prev)
                                           if r["source"] not in replaced)
-            write_snapshot(index_dir, generation, chain(carried, _read_spool(spool_path)))
+            write_snapshot(index_dir, generation, chain(carried, _read_spool(spool_path)),
+                           known_hashes={} if rebuild else known)
         else:
             build_snapshot(ix, index_dir)
     except BaseException:
@@ -198,6 +217,14 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
     report.total_clauses = _snapshot_rows(snapshot_dir(index_dir, ix.latest_generation()))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _drop_stale_spools(index_dir: Path) -> None:
+    """Spools of runs that were killed (their process is gone): nothing reads them."""
+    for spool in index_dir.glob(".spool-*.jsonl"):
+        pid = spool.stem.split("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not Path(f"/proc/{pid}").exists():
+            spool.unlink(missing_ok=True)
 
 
 def _open_for_writing(index_dir: Path):

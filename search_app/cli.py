@@ -84,7 +84,7 @@ def cmd_index(args) -> int:
     report = build_index(paths, _index_dir(args), rebuild=args.rebuild, prune=args.prune,
                          progress=sys.stderr.isatty() or args.progress, log=_err)
     _err(report.summary())
-    return 0
+    return 1 if report.skipped else 0     # README: 0 all read, 1 some skipped, 2 usage
 
 
 def ensure_index(index_dir: Path) -> None:

@@ -285,7 +285,9 @@ def concept_tf(ctx, c: Concept, rows: np.ndarray) -> np.ndarray:
     if c.parts:
         best = np.maximum(best, PARTS_WEIGHT * _tf(*parts_rows(ctx, c.parts), rows))
         # each part alone holds its share, as in partial_rows: 教师 alone, half of 教师待遇
-        alone = sum(_tf(*ctx.text_rows(p), rows) for p in c.parts) / len(c.parts)
+        # (a part as common as 政府 says little and costs much: it is left out)
+        alone = sum(_tf(*ctx.text_rows(p), rows) for p in c.parts
+                    if ctx.snap.count(p) <= PARTS_MAX_OCCURRENCES) / len(c.parts)
         best = np.maximum(best, PART_ALONE_WEIGHT * alone)
     return best
 

@@ -23,6 +23,7 @@ __all__ = ["SUPPORTED_SUFFIXES", "UnreadableFile", "iter_source_files", "read_do
 SUPPORTED_SUFFIXES = {".txt", ".md", ".html", ".htm", ".docx", ".pdf"}
 META_SUFFIX = ".meta.json"
 MAX_BYTES = 200 * 1024 * 1024     # larger files are not policy documents; refuse, don't swap
+MAX_DOCX_UNPACKED = 256 * 1024 * 1024   # a docx's parts once inflated (text, images …)
 
 
 def _is_hidden(name: str) -> bool:
@@ -131,8 +132,20 @@ def _docx_text(data: bytes) -> str:
     if not data.startswith(b"PK"):
         raise UnreadableFile("docx 文件损坏")
     import io
+    import zipfile
 
     import docx
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            # zipfile never inflates a part past its declared size, so the sum bounds
+            # what python-docx will hold: a 3 MB file that inflates to 1 GB is refused
+            unpacked = sum(info.file_size for info in package.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise UnreadableFile("docx 文件损坏（不是完整的 zip 包），请用 Word 重新保存") from exc
+    if unpacked > MAX_DOCX_UNPACKED:
+        raise UnreadableFile(f"docx 解压后过大（{unpacked / 2**20:.0f} MB，上限 "
+                             f"{MAX_DOCX_UNPACKED // 2**20} MB），可能是压缩炸弹；"
+                             "请删去图片等大附件后另存")
     try:
         document = docx.Document(io.BytesIO(data))
         lines: list[str] = []

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 
 from analyzers.stages import classify_stages
 from analyzers.units import assign_units
@@ -33,6 +34,37 @@ def content_hash(data: bytes | str) -> str:
     return hashlib.sha1(data).hexdigest()
 
 
+MAX_CLAUSE_CHARS = 20_000      # the longest real clause in lawrefbook is ~12k characters
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?;\n])")
+
+
+def split_long_clauses(raw: list, limit: int = MAX_CLAUSE_CHARS) -> tuple[list, list[str]]:
+    """Clauses longer than `limit` split at sentence ends into parts of at most `limit`
+    characters (a text with no sentence end is cut at the limit), with a note for each.
+    A one-line 30 MB file would otherwise be one clause every hit and page carries whole."""
+    out, notes = [], []
+    for rc in raw:
+        if len(rc.text) <= limit:
+            out.append(rc)
+            continue
+        parts, current = [], ""
+        for piece in _SENTENCE_END.split(rc.text):
+            while len(piece) > limit:                       # no sentence end for too long
+                parts.append(current + piece[:limit - len(current)])
+                piece, current = piece[limit - len(current):], ""
+            if len(current) + len(piece) > limit:
+                parts.append(current)
+                current = ""
+            current += piece
+        if current:
+            parts.append(current)
+        notes.append(f"条款“{(rc.label + rc.heading)[:20] or rc.text[:12]}”过长（{len(rc.text)} 字），"
+                     f"已按句分为 {len(parts)} 段")
+        out.append(replace(rc, text=parts[0]))
+        out.extend(replace(rc, label="", heading="", text=p) for p in parts[1:])
+    return out, notes
+
+
 def parse_document(text: str, source: str, meta: dict | None = None,
                    digest: str = "") -> Document:
     """Parse one document's text. `source` names the file (relative path), `meta` is the
@@ -42,7 +74,8 @@ def parse_document(text: str, source: str, meta: dict | None = None,
     facts = extract_facts(text, lines, source.rsplit("/", 1)[-1])
     if meta:
         facts = apply_overrides(facts, meta, warnings)
-    raw = split_clauses(lines, facts.title)
+    raw, notes = split_long_clauses(split_clauses(lines, facts.title))
+    warnings.extend(notes)
     doc_id = doc_id_for(source)
     units = assign_units([c.text for c in raw])
     clauses = []

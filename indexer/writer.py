@@ -111,7 +111,8 @@ def parse_file(path: Path, source: str) -> tuple[str, str, list[dict] | None, st
     except OSError as exc:
         return source, "", None, f"无法读取：{exc.strerror or exc}", []
     except Exception as exc:  # a parser bug must not stop the run; report it per file
-        return source, "", None, f"解析失败：{type(exc).__name__}: {exc}", []
+        return source, "", None, (f"无法解析此文件（程序内部错误 {type(exc).__name__}），"
+                                  "请把文件发给维护人员"), []
     if not doc.clauses:
         return source, digest, None, "没有找到正文条款", doc.warnings
     records = doc.clause_records()
@@ -148,9 +149,18 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
     prev = snapshot_dir(index_dir, ix.latest_generation())
     prev = prev if prev.exists() else None
     known = _snapshot_sources(prev) if prev else indexed_sources(ix)
-    files = _sources(paths)
+    files, bad_names = [], []
+    for path, src in _sources(paths):
+        try:
+            src.encode("utf-8")
+            files.append((path, src))
+        except UnicodeEncodeError:         # bytes of another encoding in the file name
+            bad_names.append(src.encode("utf-8", "replace").decode("utf-8"))
     seen = {src for _, src in files}
     todo = []
+    for name in bad_names:
+        report.skipped.append((name, "文件名不是有效的 UTF-8 编码，请重命名后再索引"))
+        log(f"跳过 {name}：文件名不是有效的 UTF-8 编码，请重命名后再索引")
     for path, src in files:
         if src in known and not rebuild:
             try:

@@ -172,7 +172,7 @@ def test_corrupt_docx(tmp_path):
     good = tmp_path / "good.docx"
     d.save(good)
     data = good.read_bytes()
-    assert _reason(_write(tmp_path, "trunc.docx", data[: len(data) // 2])) == "docx 文件损坏"
+    assert _reason(_write(tmp_path, "trunc.docx", data[: len(data) // 2])).startswith("docx 文件损坏")
     assert _reason(_write(tmp_path, "text.docx", "其实是文本")) == "docx 文件损坏"
     # a valid zip that is not a Word package
     z = tmp_path / "zip.docx"

@@ -85,7 +85,8 @@ def write_snapshot(index_dir: Path, generation: int, records,
     target = snapshot_dir(index_dir, generation)
     if target.exists():
         return target
-    tmp = Path(tempfile.mkdtemp(prefix=".snap-tmp-", dir=index_dir))
+    drop_orphans(index_dir)
+    tmp = Path(tempfile.mkdtemp(prefix=f".snap-tmp-{os.getpid()}-", dir=index_dir))
     try:
         os.chmod(tmp, 0o755)      # mkdtemp makes it 0700: a server of another user reads it
         arrays, meta, blob = _write_rows(records, tmp, known_hashes or {})
@@ -192,13 +193,29 @@ def snapshot_generations(index_dir: Path) -> list[int]:
 
 
 def _drop_old_snapshots(index_dir: Path) -> None:
-    """Keep the newest two (a running engine may still hold the previous one), and drop
-    temp dirs an interrupted run left behind more than an hour ago."""
+    """Keep the newest two (a running engine may still hold the previous one)."""
     index_dir = Path(index_dir)
     for g in snapshot_generations(index_dir)[:-2]:
         shutil.rmtree(snapshot_dir(index_dir, g), ignore_errors=True)
+    drop_orphans(index_dir)
+
+
+def _pid_alive(pid: str) -> bool:
+    return pid.isdigit() and (int(pid) == os.getpid() or Path(f"/proc/{pid}").exists())
+
+
+def drop_orphans(index_dir: Path) -> None:
+    """What a killed run left behind: its spool and its half-written snapshot (both named
+    after the run's pid, so a run still going keeps its own); unnamed temp dirs from
+    older versions once they are an hour old."""
+    index_dir = Path(index_dir)
+    for spool in index_dir.glob(".spool-*.jsonl"):
+        if not _pid_alive(spool.stem.split("-", 1)[-1]):
+            spool.unlink(missing_ok=True)
     for tmp in index_dir.glob(".snap-tmp-*"):
-        if time.time() - tmp.stat().st_mtime > 3600:
+        pid = tmp.name[len(".snap-tmp-"):].split("-", 1)[0]
+        if (pid.isdigit() and not _pid_alive(pid)) or \
+                (not pid.isdigit() and time.time() - tmp.stat().st_mtime > 3600):
             shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -18,7 +18,8 @@ from indexer.loaders import UnreadableFile, iter_source_files, load_document, me
     sidecar_paths
 from indexer.pipeline import content_hash, parse_document
 from indexer.schema import clause_schema, whoosh_fields
-from indexer.snapshot import build_snapshot, iter_snapshot_records, snapshot_dir, write_snapshot
+from indexer.snapshot import build_snapshot, drop_orphans, iter_snapshot_records, snapshot_dir, \
+    write_snapshot
 
 INDEX_NAME = "clauses"
 
@@ -174,9 +175,12 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
 
     procs = procs or min(2, os.cpu_count() or 1)
     bulk = len(todo) >= 200 and procs > 1
+    _drop_orphan_segments(ix, index_dir)
+    if bulk:
+        _sub_writers_die_with_parent()
     writer = ix.writer(procs=procs, multisegment=True, limitmb=48) if bulk else ix.writer(limitmb=128)
     replaced = set(gone)
-    _drop_stale_spools(index_dir)
+    drop_orphans(index_dir)
     spool_path = index_dir / f".spool-{os.getpid()}.jsonl"
     try:
         with open(spool_path, "wb") as spool:
@@ -229,14 +233,6 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
     return report
 
 
-def _drop_stale_spools(index_dir: Path) -> None:
-    """Spools of runs that were killed (their process is gone): nothing reads them."""
-    for spool in index_dir.glob(".spool-*.jsonl"):
-        pid = spool.stem.split("-", 1)[-1]
-        if pid.isdigit() and int(pid) != os.getpid() and not Path(f"/proc/{pid}").exists():
-            spool.unlink(missing_ok=True)
-
-
 def _open_for_writing(index_dir: Path):
     """The index, created when missing. An index written with another schema (an older
     version of this program) is started over, and its snapshots with it."""
@@ -269,6 +265,55 @@ def _read_spool(path: Path):
             yield json.loads(line)
 
 
+def die_with_parent() -> None:
+    """Parse workers end when the indexer is killed (kill -9 included), instead of
+    living on as orphans: Linux's PR_SET_PDEATHSIG; elsewhere nothing."""
+    try:
+        import ctypes
+        import signal
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+        if os.getppid() == 1:            # the parent died before prctl took effect
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass
+
+
+def _drop_orphan_segments(ix, index_dir: Path) -> None:
+    """Segment files that no table of contents names: what a killed writer had written
+    (Whoosh removes them only after a later commit, which an unchanged run never makes).
+    Done only while holding Whoosh's write lock, so a writer at work keeps its files."""
+    lock = ix.lock("WRITELOCK")
+    if not lock.acquire(blocking=False):
+        return
+    try:
+        ix = whoosh_index.open_dir(index_dir, INDEX_NAME)     # the TOC as of now
+        live = {seg.segment_id() for seg in ix._segments()}
+        for f in index_dir.glob(f"{INDEX_NAME}_*.*"):
+            segment = f.name.split(".", 1)[0]
+            if segment != f"{INDEX_NAME}_WRITELOCK" and segment not in live:
+                f.unlink(missing_ok=True)
+    finally:
+        lock.release()
+
+
+def _sub_writers_die_with_parent() -> None:
+    """Whoosh's multiprocess writer starts SubWriterTask processes; ours first ask to be
+    killed with the indexer, so a kill -9 of `index` leaves no 128 MB orphans behind."""
+    from whoosh import multiproc
+
+    if getattr(multiproc.SubWriterTask, "dies_with_parent", False):
+        return
+
+    class SubWriterTask(multiproc.SubWriterTask):
+        dies_with_parent = True
+
+        def run(self):
+            die_with_parent()
+            return super().run()
+
+    multiproc.SubWriterTask = SubWriterTask
+
+
 def _parse_all(todo, procs: int, progress: bool, writer_has_procs: bool):
     """Parse files in order. When Whoosh's multiprocess writer already keeps both cores
     busy, parsing stays in this process (a parse pool would only add memory)."""
@@ -278,7 +323,7 @@ def _parse_all(todo, procs: int, progress: bool, writer_has_procs: bool):
         bar = tqdm(total=len(todo), unit="文件", desc="索引", leave=False)
     try:
         if procs > 1 and len(todo) >= 50 and not writer_has_procs:
-            with ProcessPoolExecutor(max_workers=procs) as pool:
+            with ProcessPoolExecutor(max_workers=procs, initializer=die_with_parent) as pool:
                 for out in pool.map(parse_file, *zip(*todo), chunksize=8):
                     if bar:
                         bar.update()

@@ -193,3 +193,8 @@ def analyze(run: str, keep_stops: bool = True) -> list[QueryWord]:
 
 def query_words(run: str) -> list[str]:
     return [w.text for w in analyze(run)]
+
+
+def warm_up() -> None:
+    """Load the dictionary and the tables now (a server does it before forking)."""
+    analyze("教育")

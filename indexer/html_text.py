@@ -59,7 +59,9 @@ def html_to_text(html: str) -> str:
         body = root
     total = _text_len(body)
     if not total:
-        return ""
+        # libxml2 stops at a nesting depth it will not follow (a few thousand levels):
+        # the page still has its words, read with the tags taken off
+        return _without_tags(html)
     _drop_chrome(body, total)
     block = _find_body_block(body)
     lines = _render(block)
@@ -67,6 +69,18 @@ def html_to_text(html: str) -> str:
     if title and title not in lines[:3]:
         lines.insert(0, title)
     return "\n".join(lines)
+
+
+_SCRIPTS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.S | re.I)
+_BLOCK_TAG = re.compile(r"<\s*/?\s*(?:p|div|br|li|tr|h[1-6]|section|article|table)\b[^>]*>", re.I)
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def _without_tags(html: str) -> str:
+    import html as _html
+    text = _BLOCK_TAG.sub("\n", _SCRIPTS.sub("", html))
+    text = _html.unescape(_ANY_TAG.sub("", text))
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def _drop_junk(root) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from indexer.html_text import html_to_text
-from indexer.textcodec import UnreadableFile, decode_bytes
+from indexer.textcodec import MIXED, UnreadableFile, decode_bytes
 
 __all__ = ["SUPPORTED_SUFFIXES", "UnreadableFile", "iter_source_files", "read_document",
            "decode_bytes", "html_to_text", "meta_for", "META_SUFFIX"]
@@ -63,8 +63,9 @@ def read_document(path: Path | str) -> str:
     return load_document(path)[1]
 
 
-def load_document(path: Path | str) -> tuple[bytes, str]:
-    """(the file's bytes, its text): callers that hash the file need not read it twice."""
+def load_document(path: Path | str) -> tuple[bytes, str, list[str]]:
+    """(the file's bytes, its text, notes for the user): callers that hash the file need
+    not read it twice; a note says e.g. that the file mixed two encodings."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -80,13 +81,16 @@ def load_document(path: Path | str) -> tuple[bytes, str]:
         data = path.read_bytes()
     except OSError as exc:
         raise UnreadableFile(f"无法读取：{exc.strerror or type(exc).__name__}", path) from exc
+    notes: list[str] = []
     try:
         if suffix == ".docx":
             text = _docx_text(data)
         elif suffix == ".pdf":
             text = _pdf_text(data)
         else:
-            text = _text_file(data, suffix)
+            text, codec = _text_file(data, suffix)
+            if codec == MIXED:
+                notes.append("文件中混有 UTF-8 与 GBK 编码的行，已逐行识别；请核对并统一另存为 UTF-8")
     except UnreadableFile as exc:
         exc.path = path
         raise
@@ -95,7 +99,7 @@ def load_document(path: Path | str) -> tuple[bytes, str]:
     text = _unify_breaks(text)
     if not text.strip():
         raise UnreadableFile("网页中没有正文" if suffix in (".html", ".htm") else "空文件", path)
-    return data, text
+    return data, text, notes
 
 
 def _unify_breaks(text: str) -> str:
@@ -103,19 +107,20 @@ def _unify_breaks(text: str) -> str:
     return re.sub("[\u2028\u2029\x0b\x0c\x85]", "\n", text)
 
 
-def _text_file(data: bytes, suffix: str) -> str:
+def _text_file(data: bytes, suffix: str) -> tuple[str, str]:
+    """(text, the codec it was decoded with)."""
     looks_html = suffix in (".html", ".htm") or bool(_HTML_SNIFF.match(data[:512]))
-    text, _ = decode_bytes(data, declared=_declared_charset(data) if looks_html else None)
+    text, codec = decode_bytes(data, declared=_declared_charset(data) if looks_html else None)
     if not text.strip():
         raise UnreadableFile("空文件")
     if looks_html:
         # a page saved as .txt is still a page: take its body, not its markup
-        return html_to_text(text)
+        return html_to_text(text), codec
     if suffix == ".md":
         # comments are not text, but a one-line marker stays as a line of its own: the
         # lawrefbook header ends at <!-- INFO END -->, and the facts reader needs it
         text = _XML_COMMENT.sub(lambda m: m.group() if "\n" not in m.group() else "", text)
-    return text
+    return text, codec
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]{2,20})""", re.I)

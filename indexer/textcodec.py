@@ -97,6 +97,41 @@ def _try(data: bytes, codec: str) -> tuple[str, float]:
     return text, _badness(text)
 
 
+MIXED = "utf-8+gb18030"
+
+
+def _utf8_with_gb_runs(data: bytes) -> str | None:
+    """Line by line, the text when most lines with Chinese are UTF-8 and the others read
+    cleanly as GB18030 (a GBK line can even be valid UTF-8 by accident: 施 → ʩ, which the
+    odd-character test catches); None when the file is not that kind of mix."""
+    out, utf8_lines, gb_lines = [], 0, 0
+    for line in data.split(b"\n"):
+        if line.isascii():
+            out.append(line.decode("ascii"))
+            continue
+        try:
+            text = line.decode("utf-8")
+            odd = _odd_share(text) > 0
+        except UnicodeDecodeError:
+            text, odd = None, True
+        if odd:
+            try:
+                other = line.decode("gb18030")
+            except UnicodeDecodeError:
+                other = None
+            if other is not None and _odd_share(other) == 0:
+                out.append(other)
+                gb_lines += 1
+                continue
+            if text is None:
+                text = line.decode("utf-8", errors="replace")
+        out.append(text)
+        utf8_lines += 1
+    if not gb_lines or utf8_lines < gb_lines:
+        return None
+    return "\n".join(out)
+
+
 def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
     """(text, codec name). Never fails on an undecodable byte (U+FFFD replaces it);
     raises UnreadableFile for binary data. `declared` is an encoding the file names
@@ -131,6 +166,11 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
             return data.decode(declared), declared
         except (UnicodeDecodeError, LookupError):
             pass
+    # UTF-8 with GBK lines pasted in (an edited file, two sources joined): each part in
+    # its own encoding, and the codec name says it was mixed
+    mixed = _utf8_with_gb_runs(data)
+    if mixed is not None:
+        return mixed, MIXED
     # UTF-8 with a few damaged bytes (a truncated download) is still UTF-8
     text = data.decode("utf-8", errors="replace")
     if text.count("\ufffd") < len(text) * 0.01 and _odd_share(text) < 0.05:

@@ -103,9 +103,10 @@ def parse_file(path: Path, source: str) -> tuple[str, str, list[dict] | None, st
     """(source, digest, clause records or None, reason if unreadable, warnings).
     Top-level so a process pool can run it."""
     try:
-        data, text = load_document(path)
+        data, text, notes = load_document(path)
         digest = file_digest(path, data)
         meta, warnings = meta_for(path)
+        warnings = notes + warnings
         doc = parse_document(text, source, meta, digest)
     except UnreadableFile as exc:
         return source, "", None, exc.reason, []

@@ -72,6 +72,10 @@ GOOD = {
                   PLAN.format(city="己市", n=6).replace("\n", "<br>") + "</div></body></html>").encode(),
     "word.docx": docx_bytes(PLAN.format(city="庚市", n=7).split("\n")),
     "deep.md": good("辛市", 8),
+    "nested.html": ("<html><body>" + "<div>" * 3000 + PLAN.format(city="癸市", n=10).replace(
+        "\n", "<br>") + "</div>" * 3000 + "</body></html>").encode(),
+    "mixed.txt": PLAN.format(city="子市", n=11).split("二、")[0].encode("utf-8") +
+    ("二、" + PLAN.format(city="子市", n=11).split("二、")[1]).encode("gbk"),
 }
 
 
@@ -111,8 +115,11 @@ def test_bad_files_are_reported_one_line_each_and_good_ones_indexed(folder, tmp_
     assert any(line.startswith("提示 bom.txt：") for line in lines)
     from search_app.engine import SearchEngine
     engine = SearchEngine(tmp_path / "ix")
-    for n in range(1, 9):
-        assert total(engine, f"新建幼儿园{n}所" if n != 4 else "新建幼兒園4所") == 1, n
+    for n in (1, 2, 3, 5, 6, 7, 8, 10, 11):
+        assert total(engine, f"新建幼儿园{n}所") == 1, n
+    assert total(engine, "新建幼兒園4所") == 1
+    assert total(engine, "落实县管校聘改革") == len(GOOD) - 1          # big5 says 落實
+    assert any(line.startswith("提示 mixed.txt：文件中混有 UTF-8 与 GBK") for line in lines)
 
 
 def test_a_good_file_turned_bad_keeps_its_clauses(folder, tmp_path):

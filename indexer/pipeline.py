@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 from analyzers.stages import classify_stages
+from analyzers.targets import extract_targets
 from analyzers.units import assign_units
 from indexer.cleaning import clean_lines
 from indexer.facts import apply_overrides, extract_facts
@@ -85,6 +86,7 @@ def parse_document(text: str, source: str, meta: dict | None = None,
             heading=rc.heading, path=list(rc.path), text=rc.text,
             units=unit_list, lead_units=leads,
             stages=classify_stages(without_unit_notes(rc.text), rc.heading, rc.path, facts.title),
+            targets=[asdict(t) for t in extract_targets(without_unit_notes(rc.text))],
         ))
     return Document(doc_id=doc_id, source=source, facts=facts, clauses=clauses,
                     content_hash=digest or content_hash(text), warnings=warnings)

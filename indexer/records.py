@@ -52,6 +52,8 @@ class Clause:
     units: list[str] = field(default_factory=list)       # normalised, document order
     lead_units: list[str] = field(default_factory=list)
     stages: list[str] = field(default_factory=list)
+    # quantitative targets stated in the clause (analyzers.targets.Target as dicts)
+    targets: list[dict] = field(default_factory=list)
 
 
 @dataclass

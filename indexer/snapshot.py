@@ -11,7 +11,8 @@ writer carried them forward; nothing depends on docnums, queries read only the s
 - arrays.npz row offsets, lengths, dates, facet codes (CSR for multi-valued facets)
 - records.jsonl  the clause records hits show (offsets in arrays.npz)
 - meta.json  vocabularies, clause ids, headings, distinct outline paths (row_path in
-             arrays.npz points into them), per-document facts
+             arrays.npz points into them), per-document facts, every clause's targets
+             (指标: row, indicator key, value, deadline …) for 指标对比
 Queries read only the snapshot, so a search never mixes two generations.
 A substring is then two binary searches plus numpy: exact, any length, with counts.
 Snapshots are written to a temp dir and renamed, so readers see whole snapshots only.
@@ -123,6 +124,7 @@ def _write_rows(records, tmp: Path, known_hashes: dict[str, str]):
     rec_offsets = array("q", [0])
     clause_ids, headings, kinds = [], [], []
     row_path, path_code = array("i"), {}      # outline paths, each distinct one stored once
+    targets: list[list] = []                  # [row, key, indicator, comparator, value, unit, year, scope, span]
     sources: dict[str, str] = {}
     doc_index: dict[str, int] = {}
     docs: list[dict] = []
@@ -145,6 +147,9 @@ def _write_rows(records, tmp: Path, known_hashes: dict[str, str]):
             clause_ids.append(rec["clause_id"])
             headings.append(normalize(rec["heading"]))
             row_path.append(path_code.setdefault(normalize(" ".join(rec["path"])), len(path_code)))
+            targets.extend([len(clause_ids) - 1, t["indicator_key"], t["indicator"], t["comparator"],
+                            t["value"], t["unit"], t["year"], t["scope"], t["span"]]
+                           for t in rec.get("targets", ()))
             kinds.append(rec["kind"])
             j = doc_index.get(rec["doc_id"])
             if j is None:
@@ -183,7 +188,8 @@ def _write_rows(records, tmp: Path, known_hashes: dict[str, str]):
             else np.zeros(0, dtype=np.int32)
         arrays[facet + "_indptr"] = np.asarray(indptr[facet], dtype=np.int64)
     meta = {"clause_ids": clause_ids, "headings": headings, "kinds": kinds, "docs": docs,
-            "paths": list(path_code), "vocab": vocab_out, "sources": sources}
+            "paths": list(path_code), "targets": targets, "vocab": vocab_out,
+            "sources": sources}
     return arrays, meta, blob
 
 

@@ -23,6 +23,7 @@ STATIC_DIR = next((p for p in (HERE / "static", HERE.parent / "static") if p.is_
                   HERE.parent / "static")
 
 from search_app.params import FACET_LABELS, SORTS as SORT_LABELS  # noqa: E402
+from search_app.target_query import display_value  # noqa: E402
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -39,13 +40,17 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.sort_keys = False                 # keep the engine's field order
     app.jinja_env.autoescape = True            # also for non-.html templates
     app.jinja_env.filters["cn_date"] = cn_date
+    app.jinja_env.filters["target_text"] = lambda t: display_value(
+        t["comparator"], t["value"], t["unit"])
     app.jinja_env.globals.update(FACET_LABELS=FACET_LABELS, SORT_LABELS=SORT_LABELS)
     app.extensions["policy_search"] = {"lock": threading.Lock(), "engine": app.config["ENGINE"]}
 
     from search_app.api import api
+    from search_app.targets_view import targets
     from search_app.views import views
     app.register_blueprint(views)
     app.register_blueprint(api)
+    app.register_blueprint(targets)
     _register_errors(app)
     app.after_request(_security_headers)
     return app

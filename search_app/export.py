@@ -23,7 +23,7 @@ def clause_url(base_url: str, clause: dict) -> str:
     return f"{base_url.rstrip('/')}/clauses/{quote(clause['clause_id'])}"
 
 
-def _cell(value: str) -> str:
+def csv_cell(value: str) -> str:
     # OWASP CSV injection rule: a spreadsheet evaluates a cell that starts with = + - @,
     # tab or CR as a formula (-2+3+cmd|' /C calc'!A0), so such a cell gets a leading '
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
@@ -39,7 +39,7 @@ def _md(value) -> str:
 
 
 def csv_row(clause: dict, base_url: str) -> list[str]:
-    return [_cell(str(v)) for v in (
+    return [csv_cell(str(v)) for v in (
         clause.get("title", ""), clause.get("doc_number", ""), clause.get("city", ""),
         clause.get("year") or "", locator(clause) or clause.get("label", ""),
         PATH_SEP.join(clause.get("path") or []), clause.get("text", ""),

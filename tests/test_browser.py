@@ -140,3 +140,21 @@ def test_works_without_javascript(browser, base_url):
         page.click("form#pick button[type=submit]")
     assert dl.value.suggested_filename.endswith(".docx")
     ctx.close()
+
+
+@pytest.mark.parametrize("word", ["毛入学率", "班额"])
+def test_target_comparison_page(browser, base_url, word):
+    """指标对比 for an indicator: a table with rows from three cities or more and a chart."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    ctx, page, errors = _page(browser, base_url, 1280)
+    page.goto(base_url + "/targets")
+    option = page.locator("#indicator option", has_text=word).first
+    page.select_option("#indicator", option.get_attribute("value"))
+    page.click("form.searchbar button[type=submit]")
+    page.wait_for_selector("table.target-table tbody tr")
+    cities = set(page.locator("table.target-table tbody tr td:first-child").all_inner_texts())
+    assert len(cities) >= 3, cities
+    assert page.locator("svg.chart circle").count() >= 3
+    page.screenshot(path=str(ARTIFACTS / f"targets-{word}.png"), full_page=True)
+    assert not errors, errors
+    ctx.close()

@@ -46,13 +46,16 @@ def target_chart(rows: list[dict], title: str) -> Markup:
                      f'text-anchor="end">{value:g}</text>')
         parts.append(f'<line x1="{LEFT}" y1="{y(value):.1f}" x2="{W - RIGHT}" '
                      f'y2="{y(value):.1f}" class="grid"/>')
-    seen: dict[tuple, int] = {}
+    used: dict[int, list[float]] = {}      # label baselines taken, per year: no overlaps
     for r in points:
         cx, cy = x(r["year"]), y(r["value"])
-        k = seen[(r["year"], r["value"])] = seen.get((r["year"], r["value"]), -1) + 1
+        ly = cy + 4
+        while any(abs(ly - u) < 12 for u in used.get(r["year"], ())):
+            ly += 12
+        used.setdefault(r["year"], []).append(ly)
         label = escape(r.get("city") or "全国")
         parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="5" class="dot">'
                      f'<title>{label} {escape(r["target"])}（{r["year"]}年）</title></circle>')
-        parts.append(f'<text x="{cx + 8:.1f}" y="{cy + 4 + 13 * k:.1f}" class="label">{label}</text>')
+        parts.append(f'<text x="{cx + 8:.1f}" y="{ly:.1f}" class="label">{label}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -67,9 +67,13 @@ def target_table(engine, params: SearchParams, indicator: str = "",
     indicators = sorted(({"key": k, "name": _family_name(k, indicator_name, tally),
                           "count": n, "cities": len(counts[k])} for k, n in tally.items()),
                         key=lambda f: (-f["cities"], -f["count"], f["key"]))
+    # an indicator that is no key is a search among indicator names (入学率, 班额 …)
+    exact = not indicator or indicator in tally
     out_rows = []
     for t in chosen:
-        if indicator and t[1] != indicator and not t[1].startswith(indicator + FAMILY):
+        if indicator and exact and t[1] != indicator and not t[1].startswith(indicator + FAMILY):
+            continue
+        if indicator and not exact and indicator not in t[1] and indicator not in t[2]:
             continue
         item = dict(zip(FIELDS, t))
         row = item.pop("row")
@@ -85,6 +89,7 @@ def target_table(engine, params: SearchParams, indicator: str = "",
     out_rows.sort(key=key)
     return {"q": params.q, "mode": params.mode, "filters": params.filters(),
             "indicator": indicator,
-            "indicator_name": _family_name(indicator, indicator_name, tally) if indicator else "",
+            "indicator_name": (_family_name(indicator, indicator_name, tally) if exact
+                               else f"名称含“{indicator}”的指标") if indicator else "",
             "order": order, "total": len(out_rows), "rows": out_rows,
             "indicators": indicators}

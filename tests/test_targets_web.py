@@ -51,3 +51,9 @@ def test_targets_bad_parameters_are_400(client):
     assert client.get("/api/targets", query_string={"order": "bogus"}).status_code == 400
     assert client.get("/api/targets", query_string={"colour": "red"}).status_code == 400
     assert client.get("/targets", query_string={"q": "(" * 100}).status_code == 400
+
+
+def test_indicator_can_be_searched_by_name(client):
+    rows = client.get("/api/targets", query_string={"indicator": "入学率"}).get_json()["rows"]
+    assert rows and all("入学率" in r["indicator"] or "入学率" in r["indicator_key"] for r in rows)
+    assert {r["indicator_key"] for r in rows} >= {"高中阶段毛入学率"}

@@ -86,7 +86,6 @@ def write_snapshot(index_dir: Path, generation: int, records,
     target = snapshot_dir(index_dir, generation)
     if target.exists():
         return target
-    drop_orphans(index_dir)
     tmp = Path(tempfile.mkdtemp(prefix=f".snap-tmp-{os.getpid()}-", dir=index_dir))
     try:
         os.chmod(tmp, 0o755)      # mkdtemp makes it 0700: a server of another user reads it

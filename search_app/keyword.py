@@ -23,7 +23,7 @@ import re
 import numpy as np
 
 from analyzers.normalize import normalize
-from search_app.query import And, Concept, Near, Not, Or, Term
+from search_app.query import And, Concept, Or, Term, positive_terms
 
 K1, B = 1.2, 0.75
 FIELD_WEIGHTS = {"heading": 1.0, "path": 0.6, "title": 0.5, "place": 0.4, "issuer": 0.4,
@@ -100,17 +100,12 @@ def understand(node, analyze=None, dropped: list | None = None):
 
 
 def concepts(node) -> list[Concept]:
-    """The positive words that rank and highlight, typed order; literal text terms
-    (quoted, 同句/同条) count as words without equivalents."""
-    if node is None or isinstance(node, Not):
-        return []
-    if isinstance(node, Concept):
-        return [node]
-    if isinstance(node, Term):
-        return [Concept(node.text, run=-1)] if node.field == "text" else []
-    if isinstance(node, Near):
-        return [Concept(t.text, run=-1) for t in node.terms]
-    return list(dict.fromkeys(c for i in node.items for c in concepts(i)))
+    """The positive words that rank and highlight, typed order, once each (the query's
+    positive_terms); literal text terms (quoted, 同句/同条) count as words without
+    equivalents."""
+    return list(dict.fromkeys(
+        t if isinstance(t, Concept) else Concept(t.text, run=-1)
+        for t in positive_terms(node) if isinstance(t, Concept) or t.field == "text"))
 
 
 def soft_items(node) -> tuple[list, list]:
@@ -249,10 +244,13 @@ def partial_rows(ctx, soft: list[Concept], must: np.ndarray | None,
 
 
 # ---- ranking ------------------------------------------------------------------------------
-def idf(ctx, c: Concept) -> float:
-    n = max(ctx.snap.n, 1)
-    df = len(concept_rows(ctx, c))
+def _idf(n: int, df: int) -> float:
+    """BM25's idf, as Lucene computes it (never negative)."""
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+def idf(ctx, c: Concept) -> float:
+    return _idf(max(ctx.snap.n, 1), len(concept_rows(ctx, c)))
 
 
 def _tf(found: np.ndarray, counts: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -333,8 +331,7 @@ def _bigram_scores(ctx, rows, words, norm) -> np.ndarray:
             continue
         found, counts = ctx.text_rows(g)
         if len(found):
-            g_idf = math.log(1 + (n - len(found) + 0.5) / (len(found) + 0.5))
-            out += _bm25(g_idf, _tf(found, counts, rows), norm)
+            out += _bm25(_idf(n, len(found)), _tf(found, counts, rows), norm)
     return out / max(len(grams), 1) * max(len(words), 1)
 
 

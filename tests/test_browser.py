@@ -158,4 +158,10 @@ def test_target_comparison_page(browser, base_url, word):
     assert page.locator("svg.chart circle").count() >= 3
     page.screenshot(path=str(ARTIFACTS / f"targets-{word}.png"), full_page=True)
     assert not errors, errors
+    url = page.url
+    ctx.close()
+    ctx, page, errors = _page(browser, base_url, 360)   # a phone: the table scrolls, not the page
+    page.goto(url)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.screenshot(path=str(ARTIFACTS / f"targets-{word}-360.png"), full_page=True)
     ctx.close()

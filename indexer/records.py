@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-# Facets: what users filter and count on; the multi-valued ones hold lists per clause
-FACETS = ("city", "province", "year", "stage", "unit", "lead_unit", "doc_type")
-MULTI_VALUED = ("stage", "unit", "lead_unit")
+# Facets (what users filter and count on) are declared in indexer.facets.
 
 # Clause kinds
 CLAUSE = "clause"          # a numbered item of the body, or a lead-in paragraph

@@ -33,11 +33,13 @@ from pathlib import Path
 import numpy as np
 
 from analyzers.normalize import normalize
-from indexer.records import MULTI_VALUED
+from indexer.facets import FACETS
+from indexer.versions import annotate_versions
 
 SEP = b"\x00\x00"          # U+0000 in UTF-16-BE
 DOC_FACTS = ("doc_id", "source", "title", "doc_type", "city", "province", "year", "date",
-             "doc_number", "issuer")
+             "doc_number", "issuer", "co_issuers", "status", "level", "effective_date",
+             "expiry", "effectiveness_level", "index_number")
 
 
 def snapshot_dir(index_dir: Path, generation: int) -> Path:
@@ -127,8 +129,7 @@ def _write_rows(records, tmp: Path, known_hashes: dict[str, str]):
     sources: dict[str, str] = {}
     doc_index: dict[str, int] = {}
     docs: list[dict] = []
-    multi = {facet: (array("i"), {}) for facet in MULTI_VALUED}  # facet → (codes, vocab)
-    indptr = {facet: array("q", [0]) for facet in MULTI_VALUED}
+    lists = [f.builder() for f in FACETS if f.multi]
     with open(tmp / "records.jsonl", "wb") as out:
         for rec in records:
             digest = rec.pop("content_hash", None)                 # not part of a hit
@@ -155,10 +156,8 @@ def _write_rows(records, tmp: Path, known_hashes: dict[str, str]):
                 j = doc_index[rec["doc_id"]] = len(docs)
                 docs.append({k: rec.get(k) for k in DOC_FACTS})
             row_doc.append(j)
-            for facet, key in zip(MULTI_VALUED, ("stages", "units", "lead_units")):
-                codes, vocab = multi[facet]
-                codes.extend(vocab.setdefault(v, len(vocab)) for v in rec[key])
-                indptr[facet].append(len(codes))
+            for builder in lists:
+                builder.add(rec)
     starts.append(len(blob))
     arrays = {
         "starts": np.asarray(starts, dtype=np.int64),      # n + 1 entries
@@ -170,22 +169,11 @@ def _write_rows(records, tmp: Path, known_hashes: dict[str, str]):
         "row_path": np.asarray(row_path, dtype=np.int32),
     }
     vocab_out: dict[str, list[str]] = {}
-    for facet in ("city", "province", "doc_type", "year"):
-        values = sorted({str(d[facet] or "") for d in docs})
-        code = {v: k for k, v in enumerate(values)}
-        vocab_out[facet] = values
-        arrays["doc_" + facet] = np.array([code[str(d[facet] or "")] for d in docs],
-                                          dtype=np.int32)
-    for facet in MULTI_VALUED:
-        codes, vocab = multi[facet]
-        values = sorted(vocab)
-        remap = np.zeros(max(len(vocab), 1), dtype=np.int32)
-        for rank, v in enumerate(values):
-            remap[vocab[v]] = rank
-        vocab_out[facet] = values
-        arrays[facet + "_values"] = remap[np.frombuffer(codes, dtype=np.int32)] if codes \
-            else np.zeros(0, dtype=np.int32)
-        arrays[facet + "_indptr"] = np.asarray(indptr[facet], dtype=np.int64)
+    annotate_versions(docs)
+    for facet in FACETS:
+        facet.encode(docs, arrays, vocab_out)
+    for builder in lists:
+        builder.finish(arrays, vocab_out)
     meta = {"clause_ids": clause_ids, "headings": headings, "kinds": kinds, "docs": docs,
             "paths": list(path_code), "targets": targets, "vocab": vocab_out,
             "sources": sources}
@@ -257,6 +245,17 @@ class Snapshot:
     @cached_property
     def titles(self) -> list[str]:
         return [normalize(d["title"] or "") for d in self.meta["docs"]]
+
+    @cached_property
+    def has_versions(self) -> bool:
+        return any(d.get("versions") for d in self.meta["docs"])
+
+    @cached_property
+    def current_rows(self) -> np.ndarray:
+        """Rows of documents that are no older version of another (see indexer.versions)."""
+        current = np.array([d.get("current", True) is not False for d in self.meta["docs"]]
+                           or [True], dtype=bool)
+        return current[self.arrays["row_doc"]] if self.n else np.zeros(0, dtype=bool)
 
     @cached_property
     def context(self) -> dict:

@@ -17,12 +17,12 @@ import numpy as np
 from analyzers.normalize import normalize
 from indexer.snapshot import Snapshot, build_snapshot, snapshot_dir, snapshot_generations
 from search_app.marks import fragment, mark_text
-from search_app.params import FACET_PARAMS, QueryError, SearchParams
+from indexer.facets import BY_NAME, FACETS
+from search_app.params import QueryError, SearchParams
 from search_app import keyword
 from search_app.query import MAX_QUERY_CHARS, And, Concept, Near, Not, Or, QueryTooComplex, \
     Term, describe, literal, parse_query
 
-GENERAL = "通用"
 _SENTENCE_END = re.compile(r"[。！？；;!?\n]")
 
 
@@ -59,17 +59,24 @@ class SearchEngine:
         snap = self.snapshot()
         ctx = QueryContext(snap)
         node, message = self._understand(params)
-        mask = ctx.filter_mask(params) if params.filters() else None
-        full = ctx.evaluate(node) if node is not None else np.arange(snap.n)
-        if mask is not None:
-            full = full[mask[full]]
+        masks = ctx.facet_masks(params)
+        hidden_versions = 0
+        if params.versions == "current" and snap.has_versions:
+            masks["versions"] = snap.current_rows
+        mask = _all_of(masks.values())
+        query_rows = ctx.evaluate(node) if node is not None else np.arange(snap.n)
+        full = query_rows[mask[query_rows]] if mask is not None else query_rows
         # partial matches follow only when the full ones do not fill a page; otherwise
         # they are not even counted (they would cost as much as the query itself)
         partial = None
         if len(full) < params.size and params.mode == "keyword":
-            partial = ctx.partial(node, full)
-            if mask is not None:
-                partial = partial[mask[partial]]
+            partial_rows = ctx.partial(node, full)
+            query_rows = np.concatenate([query_rows, partial_rows])
+            partial = partial_rows[mask[partial_rows]] if mask is not None else partial_rows
+        if "versions" in masks:
+            others = _all_of(m for k, m in masks.items() if k != "versions")
+            shown_any = query_rows if others is None else query_rows[others[query_rows]]
+            hidden_versions = int(np.count_nonzero(~snap.current_rows[shown_any]))
         shown = partial if partial is not None else np.zeros(0, dtype=np.int64)
         rows = np.concatenate([full, shown]).astype(np.int64)
         is_partial = np.r_[np.zeros(len(full), bool), np.ones(len(shown), bool)]
@@ -77,20 +84,31 @@ class SearchEngine:
         pages = max(1, math.ceil(total / params.size))
         if params.page > pages and total:
             raise QueryError(f"页码超出范围：共 {pages} 页")
+        sort = params.effective_sort
         exact = params.mode == "exact"
         scores = keyword.scores(ctx, rows, node, proximity=not exact)
-        order = ctx.order(rows, scores, params.sort, is_partial)
-        if params.sort == "relevance" and node is not None and not exact:
+        order = ctx.order(rows, scores, sort, is_partial)
+        if sort == "relevance" and node is not None and not exact:
             top = order[:keyword.RERANK_DEPTH]
             bonus = keyword.sentence_bonus(ctx, rows[top], node)
             if bonus.any():
                 scores[top] += bonus
-                order = ctx.order(rows, scores, params.sort, is_partial)
+                order = ctx.order(rows, scores, sort, is_partial)
         start = (params.page - 1) * params.size
         marks = keyword.needles(node)
         hits = []
+        row_doc = snap.arrays["row_doc"]
+        per_doc = np.bincount(row_doc[rows], minlength=len(snap.meta["docs"])) if total \
+            else np.zeros(0, dtype=np.int64)
         for i in order[start:start + params.size]:
             rec = snap.record(int(rows[i]))
+            rec["rank"] = start + len(hits) + 1
+            doc = snap.meta["docs"][int(row_doc[rows[i]])]
+            rec["doc_matches"] = int(per_doc[row_doc[rows[i]]])
+            for fact in ("status", "level", "co_issuers", "effective_date", "expiry"):
+                if doc.get(fact):                       # the snapshot's reading wins
+                    rec[fact] = doc[fact]
+            rec["other_versions"] = max(0, len(doc.get("versions") or ()) - 1)
             rec["match"] = "partial" if is_partial[i] else "all"
             rec["score"] = round(float(scores[i]), 4)
             rec["fragment"] = fragment(rec["text"], marks)
@@ -111,8 +129,10 @@ class SearchEngine:
             "counts": {"all": int(len(full)),
                        "partial": None if partial is None else int(len(partial)),
                        "partial_shown": int(len(shown))},
-            "filters": params.filters(), "sort": params.sort,
-            "hits": hits, "facets": ctx.facets(rows),
+            "documents": int(np.count_nonzero(per_doc)),
+            "hidden_versions": hidden_versions, "versions": params.versions,
+            "filters": params.filters(), "sort": sort,
+            "hits": hits, "facets": ctx.facets(query_rows, masks),
             "suggestion": self._keyword_suggestion(ctx, params) if not total else None,
         }
 
@@ -254,53 +274,28 @@ class QueryContext:
         return self.rows_with_codes(term.field, codes)
 
     def rows_with_codes(self, facet: str, codes) -> np.ndarray:
-        values = self.snap.arrays[facet + "_values"]
-        owner = self.snap.value_owner(facet)
-        return np.unique(owner[np.isin(values, np.asarray(list(codes), dtype=np.int32))])
+        return BY_NAME[facet].rows_with_codes(self.snap, codes)
+
+    def facet_masks(self, params: SearchParams) -> dict[str, np.ndarray]:
+        """One row mask per filtered facet: OR within a facet, AND across them."""
+        return {name: BY_NAME[name].mask(self.snap, chosen)
+                for name, chosen in params.filters().items()}
 
     def filter_mask(self, params: SearchParams) -> np.ndarray:
-        snap, a = self.snap, self.snap.arrays
-        mask = np.ones(snap.n, dtype=bool)
-        vocab = snap.meta["vocab"]
-        for facet in ("city", "province", "doc_type"):
-            chosen = getattr(params, facet)
-            if chosen:
-                codes = [i for i, v in enumerate(vocab[facet]) if v in chosen]
-                mask &= np.isin(a["doc_" + facet], codes)[a["row_doc"]]
-        if params.year:
-            ranges = params.year_ranges()
-            codes = [i for i, v in enumerate(vocab["year"])
-                     if v.isdigit() and any(lo <= int(v) <= hi for lo, hi in ranges)]
-            mask &= np.isin(a["doc_year"], codes)[a["row_doc"]]
-        for facet in ("stage", "unit", "lead_unit"):
-            chosen = getattr(params, facet)
-            if not chosen:
-                continue
-            codes = [i for i, v in enumerate(vocab[facet]) if v in chosen]
-            m = np.zeros(snap.n, dtype=bool)
-            m[self.rows_with_codes(facet, codes)] = True
-            if facet == "stage" and GENERAL in chosen:
-                m |= np.diff(a["stage_indptr"]) == 0
-            mask &= m
-        return mask
+        mask = _all_of(self.facet_masks(params).values())
+        return mask if mask is not None else np.ones(self.snap.n, dtype=bool)
 
-    def facets(self, rows: np.ndarray) -> dict:
-        snap, a, vocab = self.snap, self.snap.arrays, self.snap.meta["vocab"]
+    def facets(self, rows: np.ndarray, masks: dict[str, np.ndarray] | None = None) -> dict:
+        """Counts per facet value. With `masks`, `rows` are the query's rows before any
+        filter and each facet is counted as if its own filter were off (disjunctive
+        counts, as faceted-search sites do): every value of a group stays visible with
+        the count it would have when ticked as well."""
+        masks = masks or {}
         out = {}
-        docs_of_rows = a["row_doc"][rows]
-        for facet in ("city", "province", "doc_type", "year"):
-            counts = np.bincount(a["doc_" + facet][docs_of_rows], minlength=len(vocab[facet]))
-            out[facet] = _facet_list(vocab[facet], counts, by_value=facet == "year")
-        for facet in ("stage", "unit", "lead_unit"):
-            counts = np.bincount(snap.multi_values(facet, rows), minlength=len(vocab[facet]))
-            out[facet] = _facet_list(vocab[facet], counts, by_value=False)
-        general = int(np.count_nonzero(np.diff(a["stage_indptr"])[rows] == 0))
-        if general:
-            out["stage"].append({"value": GENERAL, "count": general})
-        order = {"学前教育": 0, "义务教育": 1, "普通高中": 2, "职业教育": 3, "高等教育": 4,
-                 "特殊教育": 5, "终身教育": 6, GENERAL: 7}
-        out["stage"].sort(key=lambda f: order.get(f["value"], 8))
-        return {f: out[f] for f in FACET_PARAMS}
+        for facet in FACETS:
+            others = _all_of(m for k, m in masks.items() if k != facet.name)
+            out[facet.name] = facet.counts(self.snap, rows if others is None else rows[others[rows]])
+        return out
 
     def order(self, rows: np.ndarray, scores: np.ndarray, sort: str,
               partial: np.ndarray | None = None) -> np.ndarray:
@@ -315,11 +310,11 @@ class QueryContext:
         return np.lexsort((seq, doc, -date, -np.round(scores, 6), group))
 
 
-def _facet_list(vocab, counts, by_value: bool) -> list[dict]:
-    items = [(vocab[i], int(c)) for i, c in enumerate(counts) if c and vocab[i] not in ("", "0")]
-    items.sort(key=(lambda x: x[0]) if by_value else (lambda x: (-x[1], x[0])),
-               reverse=by_value)
-    return [{"value": v, "count": c} for v, c in items]
+def _all_of(masks) -> np.ndarray | None:
+    out = None
+    for m in masks:
+        out = m.copy() if out is None else out & m
+    return out
 
 
 def _in_one_sentence(text: str, needles: list[str]) -> bool:

@@ -9,7 +9,16 @@ import html
 import re
 import time
 
+from indexer.facets import FACETS as FACET_DECLS, GENERAL
 from search_app.params import FACET_PARAMS as FACETS, QueryError, SearchParams
+
+
+def _values(c: dict, f) -> list[str]:
+    """A fake clause's values of one facet (通用 for a clause naming no stage)."""
+    v = c.get(f.key)
+    if f.multi:
+        return list(v or ([GENERAL] if f.name == "stage" else []))
+    return [str(v)] if v not in (None, "") else []
 
 _PANJIN = dict(source="002_b243c2944faa9261.txt", doc_id="b243c2944faa9261",
                title="盘锦市推进教育高质量发展行动计划", doc_type="行动计划", city="盘锦市",
@@ -82,18 +91,15 @@ class FakeEngine:
             terms = [p.q] if p.mode == "exact" else _terms(p.q)
             if not all(t in c["text"] for t in terms):
                 return False
-        for name, key in (("city", "city"), ("province", "province"), ("doc_type", "doc_type")):
-            vals = getattr(p, name)
-            if vals and c[key] not in vals:
+        for f in FACET_DECLS:
+            chosen = p.filters().get(f.name)
+            if not chosen:
+                continue
+            if f.name == "year":
+                if not any(_year_in(c["year"], y) for y in chosen):
+                    return False
+            elif not set(chosen) & set(_values(c, f)):
                 return False
-        if p.year and not any(_year_in(c["year"], y) for y in p.year):
-            return False
-        if p.stage and not set(p.stage) & set(c["stages"] or ["通用"]):
-            return False
-        if p.unit and not set(p.unit) & set(c["units"]):
-            return False
-        if p.lead_unit and not set(p.lead_unit) & set(c["lead_units"]):
-            return False
         return True
 
     # -- contract ------------------------------------------------------------
@@ -110,12 +116,9 @@ class FakeEngine:
             raise QueryError(f"页码超出范围：共 {pages} 页")
         facets = {name: {} for name in FACETS}
         for c in hits:
-            for name, vals in (("city", [c["city"]]), ("province", [c["province"]]),
-                               ("year", [str(c["year"])]), ("stage", c["stages"] or ["通用"]),
-                               ("unit", c["units"]), ("lead_unit", c["lead_units"]),
-                               ("doc_type", [c["doc_type"]])):
-                for v in vals:
-                    facets[name][v] = facets[name].get(v, 0) + 1
+            for f in FACET_DECLS:
+                for v in _values(c, f):
+                    facets[f.name][v] = facets[f.name].get(v, 0) + 1
         page = hits[(p.page - 1) * p.size: p.page * p.size]
         out_hits = []
         for c in page:

@@ -107,7 +107,7 @@ def test_api_search_is_engine_result(client, fake):
     data = client.get("/api/search?q=学前教育&stage=学前教育").get_json()
     assert data["total"] == 3 and data["filters"] == {"stage": ["学前教育"]}
     assert set(data["facets"]) == {"city", "province", "year", "stage", "unit", "lead_unit",
-                                   "doc_type"}
+                                   "doc_type", "status", "level"}
     twin = client.get("/?q=学前教育&stage=学前教育&format=json").get_json()
     assert {**twin, "took_ms": 0} == {**data, "took_ms": 0}
 

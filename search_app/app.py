@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 STATIC_DIR = next((p for p in (HERE / "static", HERE.parent / "static") if p.is_dir()),
                   HERE.parent / "static")
 
-from search_app.params import FACET_LABELS, SORTS as SORT_LABELS  # noqa: E402
+from search_app.params import FACET_LABELS, PAGE_SIZES, SORTS as SORT_LABELS  # noqa: E402
 from search_app.target_query import display_value  # noqa: E402
 
 
@@ -42,7 +42,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.filters["cn_date"] = cn_date
     app.jinja_env.filters["target_text"] = lambda t: display_value(
         t["comparator"], t["value"], t["unit"])
-    app.jinja_env.globals.update(FACET_LABELS=FACET_LABELS, SORT_LABELS=SORT_LABELS)
+    app.jinja_env.filters["num"] = lambda n: f"{int(n or 0):,}"   # 12,345 条
+    app.jinja_env.globals.update(FACET_LABELS=FACET_LABELS, SORT_LABELS=SORT_LABELS,
+                                 PAGE_SIZES=PAGE_SIZES)
     app.extensions["policy_search"] = {"lock": threading.Lock(), "engine": app.config["ENGINE"]}
 
     from search_app.api import api

@@ -82,8 +82,11 @@ class SearchEngine:
         is_partial = np.r_[np.zeros(len(full), bool), np.ones(len(shown), bool)]
         total = int(len(rows))
         pages = max(1, math.ceil(total / params.size))
-        if params.page > pages and total:
-            raise QueryError(f"页码超出范围：共 {pages} 页")
+        page = params.page
+        if page > pages and total:
+            if not params.clamp_page:
+                raise QueryError(f"页码超出范围：共 {pages} 页")
+            page = pages              # a page jump past the end (or a larger 每页条数)
         sort = params.effective_sort
         exact = params.mode == "exact"
         scores = keyword.scores(ctx, rows, node, proximity=not exact)
@@ -94,7 +97,7 @@ class SearchEngine:
             if bonus.any():
                 scores[top] += bonus
                 order = ctx.order(rows, scores, sort, is_partial)
-        start = (params.page - 1) * params.size
+        start = (page - 1) * params.size
         marks = keyword.needles(node)
         hits = []
         row_doc = snap.arrays["row_doc"]
@@ -118,7 +121,7 @@ class SearchEngine:
         words = sorted(keyword.concepts(node), key=lambda c: -keyword.idf(ctx, c)) \
             if params.mode == "keyword" else []
         return {
-            "total": total, "page": params.page, "size": params.size, "pages": pages,
+            "total": total, "page": page, "size": params.size, "pages": pages,
             "took_ms": round((time.perf_counter() - started) * 1000, 2),
             "query": {"q": params.q, "mode": params.mode, "parsed": describe(node),
                       "understood": " · ".join(describe(c) for c in words),
@@ -169,6 +172,16 @@ class SearchEngine:
             rows = rows[ctx.filter_mask(params)[rows]]
         return {"q": params.q, "mode": "keyword", "total": int(len(rows))} if len(rows) \
             else None
+
+    def newest_documents(self, limit: int = 10) -> list[dict]:
+        """The most recent documents (current versions), with their clause counts."""
+        snap = self.snapshot()
+        docs = snap.meta["docs"]
+        counts = np.bincount(snap.arrays["row_doc"], minlength=len(docs))
+        dated = sorted((j for j, d in enumerate(docs) if d.get("current", True) is not False),
+                       key=lambda j: (docs[j].get("date") or str(docs[j].get("year") or ""),
+                                      docs[j].get("title") or ""), reverse=True)
+        return [{**docs[j], "clauses": int(counts[j])} for j in dated[:limit]]
 
     def clause(self, clause_id: str) -> dict | None:
         snap = self.snapshot()

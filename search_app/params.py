@@ -29,6 +29,7 @@ class SearchParams:
     page: int = 1
     size: int = DEFAULT_SIZE
     versions: str = "current"    # older versions of a work hidden behind the current one
+    clamp_page: bool = False     # pages: a page past the end shows the last one (API: 400)
     # facet name → chosen values (indexer.facets declares the facets)
     chosen: dict[str, list[str]] = field(default_factory=dict)
 

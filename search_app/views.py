@@ -13,7 +13,7 @@ from flask import (Blueprint, Response, abort, jsonify, render_template, request
                    url_for)
 from werkzeug.exceptions import BadRequest
 
-from search_app import export
+from search_app import export, results
 from search_app.api import (clause_data, document_data, export_cap, parse_params,
                             request_args, search_data, similar_data, similar_request,
                             with_citation)
@@ -86,11 +86,12 @@ def _render(template: str, status: int = 200, **ctx):
 
 
 @views.get("/")
-def search():
+def search(notice: str = "", status: int = 0):
     args = request_args()
     error, result, params = "", None, None
     try:
         params = parse_params(args)
+        params.clamp_page = request.args.get("format") != "json"
         result = search_data(params)
     except BadRequest as e:
         if request.args.get("format") == "json":
@@ -102,17 +103,21 @@ def search():
                      [(k, v) for k, vs in args.items() for v in vs if k not in ("page",)])
     q = params.q if params else (args.get("q") or [""])[-1]
     mode = params.mode if params else "keyword"
-    facets = []
-    if result:
-        for name in FACET_ORDER:
-            values = result["facets"].get(name) or []
-            if values:
-                facets.append((name, FACET_LABELS[name], values))
+    facets = results.facet_columns(result) if result else []
     chips = [(name, v) for name, v in state.pairs if name in FACET_LABELS]
-    hits = [display(h) for h in (result or {}).get("hits", [])]
-    return _render("search.html", 400 if error else 200, error=error, result=result, hits=hits,
+    hits = []
+    for h in (result or {}).get("hits", []):
+        h = display(h)
+        if h.get("units") or h.get("lead_units"):
+            h["fragment"] = results.without_units_note(h["fragment"])
+        hits.append(h)
+    home = not error and results.is_home(args)
+    newest = get_engine().newest_documents(8) if home else []
+    return _render("search.html", status or (400 if error else 200), error=error,
+                   result=result, hits=hits, groups=results.group_by_document(hits),
+                   pager=results.pager(result) if result else None, notice=notice,
                    params=params, q=q, mode=mode, state=state, facets=facets, chips=chips,
-                   export_cap=export_cap())
+                   export_cap=export_cap(), home=home, newest=newest)
 
 
 @views.get("/documents/<doc_id>")
@@ -215,8 +220,8 @@ def export_md():
 @views.get("/export.docx")
 def export_docx():
     ids = [i for i in request.args.getlist("clause_id") if i.strip()]
-    if not ids:
-        abort(400, "请先勾选要导出的条款")
+    if not ids:          # the results page again, with the message beside the tray
+        return search(notice="请先勾选要导出的条款（勾选条款左侧的方框）", status=400)
     if len(ids) > export_cap():
         abort(400, f"一次最多导出 {export_cap()} 条")
     clauses = []

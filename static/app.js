@@ -47,11 +47,96 @@
     markTarget();
     window.addEventListener("hashchange", markTarget);
 
-    // Wide screens: open all filter groups (narrow screens keep them folded above results).
+    // Wide screens: the filter column is open beside the results; on a phone it stays a
+    // closed drawer above them, so the first result is near the top.
     if (window.matchMedia("(min-width: 801px)").matches) {
-      document.querySelectorAll(".filters > details.facet").forEach(function (d) { d.open = true; });
+      document.querySelectorAll("details.drawer").forEach(function (d) { d.open = true; });
+      document.querySelectorAll(".filters details.facet").forEach(function (d) { d.open = true; });
     }
+
+    // Changing 关键词/精确 re-runs the search that is on the page.
+    document.querySelectorAll(".searchbar .mode input").forEach(function (r) {
+      r.addEventListener("change", function () {
+        var q = document.getElementById("q");
+        if (q && q.value.trim()) r.form.submit();
+      });
+    });
+
+    // A new 每页条数 keeps the first row on screen: page follows the size.
+    document.querySelectorAll("form.pager-jump").forEach(function (f) {
+      var size = f.querySelector("select[name=size]"), page = f.querySelector("input[name=page]");
+      if (!size || !page) return;
+      size.addEventListener("change", function () {
+        var first = parseInt(f.getAttribute("data-first-row"), 10) || 1;
+        page.value = Math.floor((first - 1) / parseInt(size.value, 10)) + 1;
+      });
+    });
+
+    setUpTray();
   });
+
+  // Ticks kept across pages (sessionStorage) and sent together to the Word export.
+  var KEY = "policy-search.picked";
+  function loadPicked() {
+    try { return JSON.parse(sessionStorage.getItem(KEY) || "[]"); } catch (e) { return []; }
+  }
+  function savePicked(ids) {
+    try { sessionStorage.setItem(KEY, JSON.stringify(ids)); } catch (e) { /* private mode */ }
+  }
+  function setUpTray() {
+    var form = document.getElementById("pick");
+    if (!form) return;
+    var boxes = Array.prototype.slice.call(form.querySelectorAll("input[name=clause_id]"));
+    var count = document.getElementById("tray-count");
+    var msg = document.getElementById("tray-msg");
+    var all = document.getElementById("pick-all"), clear = document.getElementById("pick-clear");
+    var picked = loadPicked();
+    boxes.forEach(function (b) { b.checked = picked.indexOf(b.value) >= 0; });
+    function show() {
+      count.textContent = picked.length ? "已选 " + picked.length + " 条（可跨页勾选）" : "可勾选条款导出 Word";
+      clear.hidden = !picked.length;
+      var allOn = boxes.length && boxes.every(function (b) { return b.checked; });
+      all.textContent = allOn ? "取消全选本页" : "全选本页";
+      if (picked.length) msg.hidden = true;
+    }
+    function set(b, on) {
+      b.checked = on;
+      var i = picked.indexOf(b.value);
+      if (on && i < 0) picked.push(b.value);
+      if (!on && i >= 0) picked.splice(i, 1);
+    }
+    boxes.forEach(function (b) {
+      b.addEventListener("change", function () { set(b, b.checked); savePicked(picked); show(); });
+    });
+    all.hidden = !boxes.length;
+    all.addEventListener("click", function () {
+      var on = !boxes.every(function (b) { return b.checked; });
+      boxes.forEach(function (b) { set(b, on); });
+      savePicked(picked); show();
+    });
+    clear.addEventListener("click", function () {
+      boxes.forEach(function (b) { b.checked = false; });
+      picked = []; savePicked(picked); show();
+    });
+    form.addEventListener("submit", function (ev) {
+      if (!picked.length) {
+        ev.preventDefault();
+        msg.textContent = "请先勾选要导出的条款（勾选条款下方的“选择”）";
+        msg.hidden = false;
+        return;
+      }
+      // ticks from other pages travel as hidden fields beside this page's boxes
+      form.querySelectorAll("input.carried").forEach(function (i) { i.remove(); });
+      var here = boxes.map(function (b) { return b.value; });
+      picked.forEach(function (id) {
+        if (here.indexOf(id) >= 0) return;
+        var i = document.createElement("input");
+        i.type = "hidden"; i.name = "clause_id"; i.value = id; i.className = "carried";
+        form.appendChild(i);
+      });
+    });
+    show();
+  }
 
   // "/" focuses the search box (unless typing in a field already).
   document.addEventListener("keydown", function (ev) {

@@ -121,15 +121,21 @@ class FakeEngine:
                     facets[f.name][v] = facets[f.name].get(v, 0) + 1
         page = hits[(p.page - 1) * p.size: p.page * p.size]
         out_hits = []
-        for c in page:
+        per_doc: dict[str, int] = {}
+        for c in hits:
+            per_doc[c["doc_id"]] = per_doc.get(c["doc_id"], 0) + 1
+        for i, c in enumerate(page):
             hl = self.mark(c["text"], p.q, p.mode)
             out_hits.append({**c, "score": 1.0, "fragment": hl[:120], "highlighted": hl,
-                             "match": "all", "heading_marked": html.escape(c["heading"])})
+                             "match": "all", "heading_marked": html.escape(c["heading"]),
+                             "rank": (p.page - 1) * p.size + i + 1,
+                             "doc_matches": per_doc[c["doc_id"]], "other_versions": 0})
         return {"total": total, "page": p.page, "size": p.size, "pages": pages,
                 "took_ms": round((time.perf_counter() - t0) * 1000, 2),
                 "query": {"q": p.q, "mode": p.mode, "parsed": p.q, "understood": p.q,
                           "words": [], "fallback": False, "message": ""},
                 "counts": {"all": total, "partial": 0, "partial_shown": 0},
+                "documents": len(per_doc), "hidden_versions": 0, "versions": p.versions,
                 "filters": {n: getattr(p, n) for n in FACETS if getattr(p, n)},
                 "sort": p.sort, "hits": out_hits,
                 "facets": {n: [{"value": v, "count": k} for v, k in
@@ -137,6 +143,15 @@ class FakeEngine:
 
     def clause(self, clause_id: str) -> dict | None:
         return next((dict(c) for c in self.clauses if c["clause_id"] == clause_id), None)
+
+    def newest_documents(self, limit: int = 10) -> list[dict]:
+        seen: dict[str, dict] = {}
+        for c in self.clauses:
+            d = seen.setdefault(c["doc_id"], {**{k: c[k] for k in (
+                "doc_id", "source", "title", "city", "province", "year", "date", "doc_number")},
+                "clauses": 0})
+            d["clauses"] += 1
+        return sorted(seen.values(), key=lambda d: d["date"] or "", reverse=True)[:limit]
 
     def document(self, doc_id: str) -> dict | None:
         cl = [dict(c) for c in self.clauses if c["doc_id"] == doc_id]

@@ -43,8 +43,8 @@ def browser():
         b.close()
 
 
-def _page(browser, base_url, width):
-    ctx = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN",
+def _page(browser, base_url, width, height=900):
+    ctx = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
                               permissions=["clipboard-read", "clipboard-write"])
     page = ctx.new_page()
     errors = []
@@ -73,9 +73,9 @@ def test_search_filter_open_document_and_cite(browser, base_url):
     page.screenshot(path=str(ARTIFACTS / "search-1280.png"), full_page=True)
 
     # open the first result's document: scrolled to and marking the clause
-    first = page.locator("ol.hits li.hit").first
+    first = page.locator("ol.hits > li.hit").first
     clause_id = first.get_attribute("id")[2:]
-    first.locator("h2 a").click()
+    first.locator("h2.hit-title a").first.click()
     page.wait_for_load_state()
     assert page.url.endswith("#" + clause_id)
     target = page.locator(f'[id="{clause_id}"]')
@@ -106,15 +106,29 @@ def test_search_filter_open_document_and_cite(browser, base_url):
 
 def test_narrow_screen_layout(browser, base_url):
     ARTIFACTS.mkdir(exist_ok=True)
-    ctx, page, errors = _page(browser, base_url, 360)
-    page.goto(base_url + "/?q=学前教育")
+    ctx, page, errors = _page(browser, base_url, 360, height=740)
+    page.goto(base_url + "/?q=学前教育&stage=学前教育")
     page.wait_for_selector("ol.hits li.hit")
     # no horizontal scrolling on a 360 px phone
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
-    # filters sit above the results
-    assert page.locator("aside.filters").bounding_box()["y"] < page.locator("ol.hits").bounding_box()["y"]
-    page.screenshot(path=str(ARTIFACTS / "search-360.png"), full_page=True)
-    href = page.locator("ol.hits li.hit h2 a").first.get_attribute("href")
+    # the filters are a closed drawer above the results: the first result is on screen
+    # without scrolling, and a few Tabs from the search box reach it
+    drawer = page.locator("details.drawer")
+    assert drawer.get_attribute("open") is None
+    assert drawer.bounding_box()["y"] < page.locator("ol.hits").first.bounding_box()["y"]
+    title = page.locator("ol.hits > li.hit h2.hit-title a").first
+    assert title.bounding_box()["y"] + 20 < 740, title.bounding_box()
+    page.screenshot(path=str(ARTIFACTS / "search-360.png"), full_page=False)
+    page.focus("#q")
+    for tabs in range(1, 40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('ol.hits') !== null"):
+            break
+    assert tabs <= 20, f"{tabs} Tabs from the search box to the first result"
+    drawer.locator("summary.drawer-toggle").click()
+    assert page.locator('details[data-facet="stage"] a.fv').first.is_visible()
+    page.screenshot(path=str(ARTIFACTS / "search-drawer-360.png"), full_page=False)
+    href = title.get_attribute("href")
     page.goto(base_url + href)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.screenshot(path=str(ARTIFACTS / "document-360.png"), full_page=False)
@@ -134,6 +148,10 @@ def test_works_without_javascript(browser, base_url):
     assert page.locator("button.copy-cite").first.is_hidden()
     page.locator("details.cite-text summary").first.click()
     assert page.locator("details.cite-text textarea").first.input_value().startswith("《")
+    # nothing ticked: the page again with the message by the tray, not an error page
+    page.click("form#pick button[type=submit]")
+    assert "请先勾选" in page.inner_text(".tray")
+    assert page.locator("ol.hits > li.hit").count() > 0
     # select two clauses and export them to Word through the plain GET form
     boxes = page.locator('input[name="clause_id"]')
     boxes.nth(0).check()

@@ -113,7 +113,9 @@ class FakeEngine:
         total = len(hits)
         pages = max(1, -(-total // p.size))
         if p.page > pages:
-            raise QueryError(f"页码超出范围：共 {pages} 页")
+            if not p.clamp_page:
+                raise QueryError(f"页码超出范围：共 {pages} 页")
+            p.page = pages
         facets = {name: {} for name in FACETS}
         for c in hits:
             for f in FACET_DECLS:

@@ -82,7 +82,7 @@ def test_empty_state_is_helpful(client):
     assert "检查拼写" in html and "去掉“学前教育”" in html and "改用关键词模式" in html
 
 
-@pytest.mark.parametrize("query", ["page=abc", "page=9999", "size=0", "year=abcd",
+@pytest.mark.parametrize("query", ["page=abc", "size=0", "year=abcd",
                                    "sort=bogus", "bogus=1", "mode=fuzzy"])
 def test_bad_parameters_are_friendly_400(client, query):
     r = client.get("/?" + query)
@@ -293,8 +293,19 @@ def test_real_document_page(real):
     assert "<dt>成文日期</dt>" in html or not (doc["date"] or doc["year"])
 
 
-@pytest.mark.parametrize("query", ["page=abc", "page=9999", "size=0", "year=abcd",
-                                   "sort=bogus", "bogus=1"])
+def test_page_past_the_end(real):
+    """The page shows the last page (a jump past the end, a larger 每页条数); the API,
+    which a script reads, says the page does not exist."""
+    r = real.get("/?q=教育&page=9999")
+    assert r.status_code == 200
+    last = real.get("/api/search?q=教育").get_json()["pages"]
+    assert f'<strong aria-current="page">{last}</strong>' in text(r)
+    r = real.get("/api/search?q=教育&page=9999")
+    assert r.status_code == 400 and "页码超出范围" in r.get_json()["error"]
+
+
+@pytest.mark.parametrize("query", ["page=abc", "size=0", "year=abcd",
+                                   "sort=bogus", "bogus=1", "year_from=20x1", "versions=old"])
 def test_real_bad_parameters(real, query):
     r = real.get("/?q=教育&" + query)
     assert r.status_code == 400 and 'role="alert"' in text(r)

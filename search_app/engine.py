@@ -61,7 +61,8 @@ class SearchEngine:
         node, message = self._understand(params)
         masks = ctx.facet_masks(params)
         hidden_versions = 0
-        if params.versions == "current" and snap.has_versions:
+        # a 时效性 choice (已修改 …) asks for those versions: it overrides the default
+        if params.versions == "current" and snap.has_versions and not params.status:
             masks["versions"] = snap.current_rows
         mask = _all_of(masks.values())
         query_rows = ctx.evaluate(node) if node is not None else np.arange(snap.n)
@@ -70,7 +71,7 @@ class SearchEngine:
         # they are not even counted (they would cost as much as the query itself)
         partial = None
         if len(full) < params.size and params.mode == "keyword":
-            partial_rows = ctx.partial(node, full)
+            partial_rows = ctx.partial(node, query_rows)    # rows missing a word
             query_rows = np.concatenate([query_rows, partial_rows])
             partial = partial_rows[mask[partial_rows]] if mask is not None else partial_rows
         if "versions" in masks:

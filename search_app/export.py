@@ -166,6 +166,7 @@ def to_docx(clauses: list[dict], base_url: str, query: str = "", conditions=(),
     and the export date, then each clause as its citation line, its text and its link."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
 
     doc = Document()
@@ -186,6 +187,11 @@ def to_docx(clauses: list[dict], base_url: str, query: str = "", conditions=(),
         style.font.color.rgb = None
         style.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         style.paragraph_format.line_spacing = Pt(LINE_PT if name != "Title" else 36)
+        style.paragraph_format.space_before = Pt(LINE_PT / 2 if name != "Title" else 0)
+        style.paragraph_format.space_after = Pt(0 if name != "Title" else LINE_PT / 2)
+        ppr = style.element.pPr
+        for border in (ppr.findall(qn("w:pBdr")) if ppr is not None else []):
+            ppr.remove(border)                  # the template's blue rule under Title
     _page_number_footer(section)
 
     title = doc.add_paragraph("条款摘编", style="Title")

@@ -368,6 +368,7 @@ def test_word_export_follows_the_official_layout(client):
     assert east_asia(doc.styles["Heading 2"]) == "黑体"
     title = doc.styles["Title"]
     assert east_asia(title) in ("方正小标宋简体", "宋体") and title.font.size == Pt(22)
+    assert "w:pBdr" not in title.element.xml                  # no rule under the title
     paras = [p.text for p in doc.paragraphs]
     assert paras[0] == "条款摘编" and doc.paragraphs[0].style.name == "Title"
     assert "检索词：大班额" in paras and "学段：普通高中" in paras and "排序：日期（新→旧）" in paras

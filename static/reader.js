@@ -7,7 +7,13 @@
   function start() {
     // 目录: beside the text on wide screens (open), folded at the top on a phone
     var toc = document.querySelector(".toc details");
-    if (toc && !window.matchMedia(WIDE).matches) toc.open = false;
+    if (toc && !window.matchMedia(WIDE).matches) {
+      toc.open = false;
+      // on a phone the 目录 folds again once a part is chosen, out of the reader's way
+      toc.addEventListener("click", function (ev) {
+        if (ev.target.closest("a") && !window.matchMedia(WIDE).matches) toc.open = false;
+      });
+    }
     markTocPosition();
     hitNavigation();
   }

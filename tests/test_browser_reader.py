@@ -198,6 +198,13 @@ def test_reader_pages_at_three_widths(browser, base_url, ids, width):
         page.goto(f"{base_url}/documents/{ids['law']}")
         assert page.locator("nav.toc details").get_attribute("open") is None
         assert page.locator("nav.toc").bounding_box()["y"] < page.locator(".doc-body").bounding_box()["y"]
+        page.click("nav.toc summary")
+        assert page.locator("nav.toc details").get_attribute("open") is not None
+        link = page.locator("nav.toc a").nth(6)
+        anchor = link.get_attribute("href")[1:]
+        link.click()
+        assert page.locator("nav.toc details").get_attribute("open") is None   # folds again
+        assert _in_view(page, page.locator(f'[id="{anchor}"]'))
     with open(ARTIFACTS / "heights.txt", "a", encoding="utf-8") as f:
         f.write("\n".join(heights) + "\n")
     assert not errors, errors

@@ -62,6 +62,9 @@ def locator(clause: dict) -> str:
 def reference(clause: dict) -> str:
     """《标题》（文号）第X部分第（X）条 — without the clause text."""
     title = (clause.get("title") or "").strip().strip("《》")
+    # a draft is cited as one: 《……（征求意见稿）》 (the status is a document fact)
+    if clause.get("status") == "征求意见稿" and title and "征求意见稿" not in title:
+        title += "（征求意见稿）"
     ref = f"《{title}》" if title else ""
     number = (clause.get("doc_number") or "").strip()
     if number:

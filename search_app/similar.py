@@ -135,3 +135,138 @@ def rank_similar(input_text: str, candidates: Iterable[tuple[Hashable, str]],
     # equal shares: the higher alignment score wins (same numbers beat changed numbers)
     out.sort(key=lambda m: (-m.score, -sum(p.score for p in m.passages)))
     return out[:limit]
+
+
+# ---------------------------------------------------------------- marking a pair
+# Within each aligned passage the wording is compared character by character, so the
+# page can show what is shared (<mark>) and what differs (<mark class="diff">): a
+# changed number, an inserted word. Any two numerals pair up in the alignment, so
+# without this step 2020 and 2025 would be painted as "the same wording".
+
+NUMERALS = frozenset("0123456789零〇一二三四五六七八九十百千万亿两")
+SAME, DIFF = "same", "diff"
+
+
+def _content(text: str, start: int, end: int) -> tuple[str, list[int]]:
+    """Normalised content characters of text[start:end] and their offsets in text
+    (a decimal point between digits counts: 1.5 and 15 are different numbers)."""
+    norm = normalize(text)
+    chars, pos = [], []
+    for k in range(start, end):
+        ch = norm[k]
+        if ch.isalnum() or (ch == "." and 0 < k < len(norm) - 1
+                            and norm[k - 1].isdigit() and norm[k + 1].isdigit()):
+            chars.append(ch)
+            pos.append(k)
+    return "".join(chars), pos
+
+
+def _numeral_runs(s: str) -> list[tuple[int, int]]:
+    runs, k = [], 0
+    while k < len(s):
+        if s[k] in NUMERALS or s[k] == ".":
+            j = k
+            while j < len(s) and (s[j] in NUMERALS or s[j] == "."):
+                j += 1
+            runs.append((k, j))
+            k = j
+        else:
+            k += 1
+    return runs
+
+
+def _numbers_differ(a: str, b: str, same_a: list[bool], same_b: list[bool],
+                    pair: dict[int, int]) -> None:
+    """A number is shared only when it is equal as a whole: every numeral run that is
+    partly different, or maps onto a different run, is marked different on both sides."""
+    runs_b = _numeral_runs(b)
+    run_of_b = {j: r for r in runs_b for j in range(*r)}
+    back = {j: i for i, j in pair.items()}
+    for i0, i1 in _numeral_runs(a):
+        mapped = [pair.get(i) for i in range(i0, i1)]
+        targets = {run_of_b.get(j) for j in mapped if j is not None}
+        whole = (None not in mapped and len(targets) == 1 and None not in targets
+                 and next(iter(targets)) == (mapped[0], mapped[-1] + 1))
+        if not whole:
+            for i in range(i0, i1):
+                same_a[i] = False
+            for r in targets:
+                if r is not None:
+                    for j in range(*r):
+                        same_b[j] = False
+    for j0, j1 in runs_b:                  # numbers only the other side has (inserted)
+        if not all(same_b[j0:j1]) or any(j not in back for j in range(j0, j1)):
+            for j in range(j0, j1):
+                same_b[j] = False
+                if j in back:
+                    same_a[back[j]] = False
+
+
+def _spans(pos: list[int], same: list[bool]) -> list[tuple[int, int, str]]:
+    """Runs of equal flags as (start, end, kind) in the original text's offsets."""
+    out: list[tuple[int, int, str]] = []
+    k = 0
+    while k < len(pos):
+        j = k
+        while j + 1 < len(pos) and same[j + 1] == same[k]:
+            j += 1
+        out.append((pos[k], pos[j] + 1, SAME if same[k] else DIFF))
+        k = j + 1
+    return out
+
+
+def passage_diff(input_text: str, clause_text: str, passage: dict
+                 ) -> tuple[list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+    """(input spans, clause spans) of one passage, each (start, end, 'same'|'diff')."""
+    from difflib import SequenceMatcher
+    a, pos_a = _content(input_text, passage["input_start"], passage["input_end"])
+    b, pos_b = _content(clause_text, passage["clause_start"], passage["clause_end"])
+    same_a, same_b = [False] * len(a), [False] * len(b)
+    pair: dict[int, int] = {}
+    for blk in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
+        for d in range(blk.size):
+            same_a[blk.a + d] = same_b[blk.b + d] = True
+            pair[blk.a + d] = blk.b + d
+    _numbers_differ(a, b, same_a, same_b, pair)
+    return _spans(pos_a, same_a), _spans(pos_b, same_b)
+
+
+def render_marks(text: str, spans: Iterable[tuple[int, int, str]], start: int = 0,
+                 end: int | None = None) -> str:
+    """Escape text[start:end]; shared wording in <mark>, differences in <mark class="diff">."""
+    import html
+    end = len(text) if end is None else end
+    out, at = [], start
+    for s, e, kind in sorted(spans):
+        s, e = max(s, at), min(e, end)
+        if s >= e:
+            continue
+        out.append(html.escape(text[at:s]))
+        tag = "<mark>" if kind == SAME else '<mark class="diff">'
+        out.append(tag + html.escape(text[s:e]) + "</mark>")
+        at = e
+    out.append(html.escape(text[at:end]))
+    return "".join(out)
+
+
+def mark_pair(input_text: str, clause_text: str, passages: list[dict]) -> dict:
+    """The marked clause, the marked input, and the input cut down to its passages
+    (each hit shows only the part of the input it shares, not the whole input again)."""
+    spans_in: list[tuple[int, int, str]] = []
+    spans_cl: list[tuple[int, int, str]] = []
+    for p in passages:
+        a, b = passage_diff(input_text, clause_text, p)
+        spans_in += a
+        spans_cl += b
+    pieces = []
+    for p in sorted(passages, key=lambda p: p["input_start"]):
+        pieces.append(render_marks(input_text, spans_in, p["input_start"], p["input_end"]))
+    excerpt = "…".join(pieces)
+    if passages:
+        first = min(p["input_start"] for p in passages)
+        last = max(p["input_end"] for p in passages)
+        excerpt = ("…" if content_length(input_text[:first]) else "") + excerpt + \
+                  ("…" if content_length(input_text[last:]) else "")
+    return {"highlighted": render_marks(clause_text, spans_cl),
+            "input_highlighted": render_marks(input_text, spans_in),
+            "input_excerpt": excerpt}

@@ -8,7 +8,7 @@ import numpy as np
 from search_app.engine import QueryContext
 from search_app.params import QueryError, SearchParams
 from search_app.marks import mark_spans
-from search_app.similar import candidate_docnums, rank_similar
+from search_app.similar import candidate_docnums, mark_pair, rank_similar
 
 MAX_INPUT_CHARS = 5000
 CANDIDATES = 200
@@ -54,10 +54,8 @@ def similar_search(engine, text: str | None = None, clause_id: str | None = None
         rec["passages"] = [{"input_start": p.input_start, "input_end": p.input_end,
                             "clause_start": p.clause_start, "clause_end": p.clause_end}
                            for p in m.passages]
-        rec["highlighted"] = mark_spans(rec["text"], [(p.clause_start, p.clause_end)
-                                                         for p in m.passages])
-        rec["input_highlighted"] = mark_spans(text, [(p.input_start, p.input_end)
-                                                        for p in m.passages])
+        # shared wording in <mark>, differences (numbers, inserted words) in <mark class="diff">
+        rec.update(mark_pair(text, rec["text"], rec["passages"]))
         hits.append(rec)
     hit_rows = np.asarray(sorted(m.key for m in matches), dtype=np.int64)
     return {

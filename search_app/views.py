@@ -6,7 +6,7 @@ render the page with a Chinese message and status 400, never a 500.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import markdown
 from flask import (Blueprint, Response, abort, jsonify, render_template, request,
@@ -19,6 +19,8 @@ from search_app.api import (clause_data, document_data, export_cap, parse_params
                             with_citation)
 from search_app.app import FACET_LABELS, get_engine
 from search_app.citation import locator_part
+from search_app.params import QueryError, parse_search_params
+from search_app.query import MAX_QUERY_CHARS
 
 views = Blueprint("views", __name__)
 HELP_FILE = Path(__file__).resolve().parent / "help.md"
@@ -56,11 +58,48 @@ class UrlState:
         return UrlState(endpoint, self._no_page())._url(self._no_page())
 
 
+# what a search URL may carry; a `from=` holding anything else is not ours and is ignored
+SEARCH_KEYS = ("q", "mode", "sort", "page", "size", "versions", *FACET_LABELS)
+
+
+def search_state(raw: str) -> list[tuple[str, str]] | None:
+    """The search parameters a `from=` value (a search URL's query string) holds, or None.
+
+    Only known names with valid values pass, re-encoded by us: the return link can only
+    lead to this site's own search page, whatever was put into `from=`."""
+    try:
+        pairs = parse_qsl((raw or "").removeprefix("?"), keep_blank_values=False,
+                          max_num_fields=100, strict_parsing=True)
+    except ValueError:
+        return None
+    if not pairs or any(k not in SEARCH_KEYS for k, _ in pairs):
+        return None
+    try:
+        params = parse_search_params(dict_of(pairs))
+    except QueryError:
+        return None
+    if len(params.q) > MAX_QUERY_CHARS:        # the search page would refuse it
+        return None
+    return params.to_args() or None
+
+
+def _search_state_here() -> str:
+    """On the search page: its state, when it holds more than the query (filters, sort,
+    page), for the document's 返回检索结果 link."""
+    if request.endpoint != "views.search":
+        return ""
+    pairs = [(k, v) for k, v in request.args.items(multi=True) if k in SEARCH_KEYS and v]
+    return urlencode(pairs) if any(k not in ("q", "mode") for k, _ in pairs) else ""
+
+
 def doc_link(hit: dict, q: str = "", mode: str = "keyword") -> str:
     """Document page scrolled to the clause, with the search words marked."""
     pairs = [("q", q)] if q else []
     if q and mode != "keyword":
         pairs.append(("mode", mode))
+    back = _search_state_here()
+    if back:
+        pairs.append(("from", back))
     pairs.append(("clause", hit["clause_id"]))
     return f"{url_for('views.document', doc_id=hit['doc_id'])}?{urlencode(pairs)}#{hit['clause_id']}"
 
@@ -128,7 +167,7 @@ def document(doc_id):
     q = (request.args.get("q") or "").strip()
     mode = request.args.get("mode") if request.args.get("mode") in ("keyword", "exact") else "keyword"
     engine = get_engine()
-    blocks, toc, prev = [], [], []
+    blocks, toc, prev, marks = [], [], [], 0
     for clause in doc["clauses"]:
         path = list(clause.get("path") or [])
         # a heading is new when it differs from the previous clause's path at that depth
@@ -143,13 +182,30 @@ def document(doc_id):
                 toc.append({"depth": depth, "text": path[depth], "anchor": anchor})
         prev = path
         marked = engine.mark(clause["text"], q, mode) if q else None
+        marks += marked.count("<mark") if marked else 0
         shown = display(clause)
         if shown["is_part"]:
             toc.append({"depth": len(path), "text": shown["head_line"], "anchor": clause["clause_id"]})
         blocks.append({"type": "clause", "clause": shown, "marked": marked,
                        "level": min(len(path) + 2, 6)})
+    status = doc.get("status") or (doc["clauses"][0].get("status") if doc["clauses"] else "")
     return _render("document.html", doc=doc, blocks=blocks, toc=toc, q=q, mode=mode,
-                   target=request.args.get("clause", ""))
+                   target=request.args.get("clause", ""), marks=marks, doc_status=status or "",
+                   back=_back_link(q, mode), from_=_from_arg())
+
+
+def _from_arg() -> str:
+    """The validated `from=` value, to carry on (取消标记) — '' when absent or not ours."""
+    state = search_state(request.args.get("from", ""))
+    return urlencode(state) if state else ""
+
+
+def _back_link(q: str, mode: str) -> str:
+    """返回检索结果: the search the reader came from (query, filters, sort, page)."""
+    state = search_state(request.args.get("from", ""))
+    if state is None and q:
+        state = [("q", q)] + ([("mode", mode)] if mode != "keyword" else [])
+    return f"{url_for('views.search')}?{urlencode(state)}" if state else ""
 
 
 @views.get("/clauses/<clause_id>")
@@ -176,12 +232,21 @@ def similar():
         if result is None:
             abort(400, "请提供 text（一段文字）或 clause_id（条款编号）")
         return jsonify(result)
-    state = UrlState("views.similar", params.to_args() if params else [])
+    base = [("text", text)] if text and not clause_id else []
+    base += [("clause_id", clause_id)] if clause_id else []
+    state = UrlState("views.similar", base + (params.to_args() if params else []))
     chips = [(name, v) for name, v in state.pairs if name in FACET_LABELS]
+    facets = []
+    for name in FACET_ORDER:
+        values = ((result or {}).get("facets") or {}).get(name) or []
+        if values:
+            facets.append((name, FACET_LABELS[name], values))
+    hits = [display(h) for h in (result or {}).get("hits", [])]
+    if source:
+        source = display(source)
     return _render("similar.html", 400 if error else 200, error=error, result=result,
-                   text=text, clause_id=clause_id, source=source, chips=chips, state=state,
-                   similar_base=[p for p in ([("text", text)] if text else [])
-                                 + ([("clause_id", clause_id)] if clause_id else [])])
+                   hits=hits, text=text, clause_id=clause_id, source=source, chips=chips,
+                   state=state, facets=facets, similar_base=base)
 
 
 @views.get("/help")
@@ -194,7 +259,7 @@ def help_page():
 
 
 def _export_hits():
-    args = {k: v for k, v in request_args().items() if k not in ("page", "size")}
+    args = {k: v for k, v in request_args().items() if k not in ("page", "size", "all")}
     cap = export_cap()
     params = parse_params({**args, "size": [str(cap)]}, max_size=cap)
     result = search_data(params)
@@ -219,15 +284,31 @@ def export_md():
 
 @views.get("/export.docx")
 def export_docx():
+    """Selected clauses (clause_id=…, repeatable), or with all=1 the whole search the other
+    parameters describe (capped like CSV); the heading block names the search either way."""
     ids = [i for i in request.args.getlist("clause_id") if i.strip()]
-    if not ids:          # the results page again, with the message beside the tray
-        return search(notice="请先勾选要导出的条款（勾选条款左侧的方框）", status=400)
+    whole = request.args.get("all") == "1"
+    if not ids and not whole:     # the results page again, with the message by the tray
+        return search(notice="请先勾选要导出的条款（勾选条款下方的“选择”）", status=400)
     if len(ids) > export_cap():
         abort(400, f"一次最多导出 {export_cap()} 条")
-    clauses = []
-    for cid in dict.fromkeys(ids):
-        clauses.append(clause_data(cid))
-    return Response(export.to_docx(clauses, request.url_root),
+    # the search the selection came from, for the heading; other form fields are not ours
+    state = search_state(urlencode([(k, v) for k, v in request.args.items(multi=True)
+                                    if k in SEARCH_KEYS and k not in ("page", "size")]))
+    if whole:
+        clauses = _export_hits()[1]["hits"]      # 400 for a malformed search, like CSV
+    else:
+        clauses = [clause_data(cid) for cid in dict.fromkeys(ids)]
+    params = parse_search_params(dict_of(state or []))
+    conditions = export.filter_lines(params.filters(), params.mode, params.sort)
+    return Response(export.to_docx(clauses, request.url_root, params.q, conditions),
                     mimetype="application/vnd.openxmlformats-officedocument."
                              "wordprocessingml.document",
                     headers={"Content-Disposition": export.disposition("条款摘编.docx")})
+
+
+def dict_of(pairs) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for k, v in pairs:
+        out.setdefault(k, []).append(v)
+    return out

@@ -200,6 +200,11 @@ class SearchEngine:
         clauses = sorted((snap.record(int(r)) for r in rows), key=lambda r: r["seq"])
         doc = dict(snap.meta["docs"][j])
         doc["clauses"] = clauses
+        docs = snap.meta["docs"]
+        doc["version_list"] = [
+            {k: docs[snap.doc_of[v]].get(k) for k in ("doc_id", "title", "date", "year", "status",
+                                                     "current")}
+            for v in doc.get("versions") or () if v in snap.doc_of]
         return doc
 
     def mark(self, text: str, q: str, mode: str = "keyword") -> str:

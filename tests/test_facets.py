@@ -88,3 +88,15 @@ def test_browsing_without_words_is_newest_first(engine):
     assert r["sort"] == "-date"
     dates = [h["date"] for h in r["hits"]]
     assert dates == sorted(dates, reverse=True)
+
+
+def test_pages_show_versions_and_new_facets(engine):
+    from search_app.app import create_app
+    client = create_app({"ENGINE": engine}).test_client()
+    html = client.get("/?q=学生伤害事故").get_data(as_text=True)
+    assert "其他版本 1" in html and "出自已修改的旧版本" in html
+    old = run(engine, q="学生伤害事故", status="已修改")["hits"][0]
+    page = client.get(f"/documents/{old['doc_id']}").get_data(as_text=True)
+    assert "版本（2）" in page and "2021年9月1日版" in page and "已修改" in page
+    html = client.get("/?q=学生伤害事故&versions=all").get_data(as_text=True)
+    assert 'data-facet="status"' in html and "时效性" in html

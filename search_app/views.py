@@ -19,6 +19,8 @@ from search_app.api import (clause_data, document_data, export_cap, parse_params
                             with_citation)
 from search_app.app import FACET_LABELS, get_engine
 from search_app.citation import locator_part
+from search_app.citelinks import linked_text
+from search_app.compare import similar_documents
 
 views = Blueprint("views", __name__)
 HELP_FILE = Path(__file__).resolve().parent / "help.md"
@@ -138,13 +140,15 @@ def document(doc_id):
                 toc.append({"depth": depth, "text": path[depth], "anchor": anchor})
         prev = path
         marked = engine.mark(clause["text"], q, mode) if q else None
+        marked = linked_text(engine, clause, q, mode) or marked    # 引用 links
         shown = display(clause)
         if shown["is_part"]:
             toc.append({"depth": len(path), "text": shown["head_line"], "anchor": clause["clause_id"]})
         blocks.append({"type": "clause", "clause": shown, "marked": marked,
                        "level": min(len(path) + 2, 6)})
     return _render("document.html", doc=doc, blocks=blocks, toc=toc, q=q, mode=mode,
-                   target=request.args.get("clause", ""))
+                   target=request.args.get("clause", ""),
+                   compare_offer=similar_documents(engine, doc["doc_id"]))
 
 
 @views.get("/clauses/<clause_id>")

@@ -76,10 +76,10 @@ def pick_version(candidates: list[str], dated: dict[str, int], on: int) -> str |
 def resolve_reference(ref: Reference, table: DocTable, citing_doc: str,
                       on: int) -> tuple[str, str | None] | None:
     """(target doc_id, target clause_id of the named article or None), or None."""
-    target = None
+    target, found = None, []
     if ref.doc_number:
-        target = pick_version([d for d in table.by_number.get(ref.doc_number, ())
-                               if d != citing_doc], table.dated, on)
+        found = [d for d in table.by_number.get(ref.doc_number, ()) if d != citing_doc]
+        target = pick_version(found, table.dated, on)
     if target is None and ref.title:
         for key in (title_key(ref.title), title_key(issuer_free(ref.title))):
             found = [d for d in table.by_title.get(key, ()) if d != citing_doc] if key else []
@@ -88,6 +88,11 @@ def resolve_reference(ref: Reference, table: DocTable, citing_doc: str,
                 break
     if target is None:
         return None
+    if ref.article and ref.article not in table.articles.get(target, {}):
+        # a code published in parts under one title (民法典's 编 as separate files): the
+        # part of the same version that holds the article
+        target = next((d for d in sorted(set(found)) if table.dated.get(d) == table.dated.get(target)
+                       and ref.article in table.articles.get(d, {})), target)
     clause = table.articles.get(target, {}).get(ref.article) if ref.article else None
     return target, clause
 

@@ -58,9 +58,9 @@ def trigram_scores(texts_a: list[str], texts_b: list[str]) -> np.ndarray:
 
     pa, ia, da = matrix(texts_a)
     pb, ib, db = matrix(texts_b)
-    shape = (0, max(len(vocab), 1))
-    ma = csr_matrix((da, ia, pa), shape=(len(texts_a), shape[1]))
-    mb = csr_matrix((db, ib, pb), shape=(len(texts_b), shape[1]))
+    width = max(len(vocab), 1)
+    ma = csr_matrix((da, ia, pa), shape=(len(texts_a), width))
+    mb = csr_matrix((db, ib, pb), shape=(len(texts_b), width))
     shared = (ma @ mb.T).toarray()
     size_a = np.diff(np.asarray(pa))[:, None]
     size_b = np.diff(np.asarray(pb))[None, :]

@@ -81,3 +81,41 @@ def test_compare_from_document_and_cited_by(browser, site, width):
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert not errors, errors
     ctx.close()
+
+
+@pytest.fixture(scope="module")
+def sample_site(sample_index):
+    from werkzeug.serving import make_server
+    from search_app.app import create_app
+    server = make_server("127.0.0.1", 0, create_app({"INDEX_DIR": str(sample_index)}), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(5)
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_compare_cities_from_search(browser, sample_site, width):
+    ctx = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page = ctx.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{sample_site}/?q=大班额")
+    page.click("details.cc-offer summary")
+    boxes = page.locator('details.cc-offer input[name="city"]')
+    assert boxes.count() >= 3
+    boxes.nth(2).check()                      # two are ticked already: three columns
+    page.screenshot(path=str(ARTIFACTS / f"compare-cities-offer-{width}.png"), full_page=False)
+    page.click("details.cc-offer button[type=submit]")
+    page.wait_for_selector("section.cc-col")
+    cols = page.locator("section.cc-col")
+    assert cols.count() == 3
+    assert all(cols.nth(k).locator("li.hit").count() >= 1 for k in range(3))
+    if width > 1000:                          # side by side on a wide screen
+        tops = {round(cols.nth(k).bounding_box()["y"]) for k in range(3)}
+        assert len(tops) == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=str(ARTIFACTS / f"compare-cities-{width}.png"), full_page=True)
+    assert not errors, errors
+    ctx.close()

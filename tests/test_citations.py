@@ -125,3 +125,23 @@ def test_link_spans_nest_marks_and_escape():
     out = link_spans("见《a<b》第一条", [(1, 9, "/documents/x#y")], [(0, 3)])
     assert out == ('<mark>见</mark><a class="cite-link" href="/documents/x#y"><mark>《a</mark>'
                    '&lt;b》第一条</a>')
+
+
+def test_a_code_published_in_parts_resolves_the_article_to_its_part():
+    from indexer.citegraph import build_graph
+    docs = [{"doc_id": p, "title": "中华人民共和国民法典", "date": "2020-05-28", "year": 2020,
+             "doc_number": ""} for p in ("part1", "part2")] + \
+        [{"doc_id": "citing", "title": "某规定", "date": "2021-01-01", "year": 2021, "doc_number": ""}]
+    records = [{"doc_id": "part1", "clause_id": "part1-1", "label": "第一条", "text": "总则。"},
+               {"doc_id": "part2", "clause_id": "part2-1", "label": "第四百六十三条", "text": "合同。"},
+               {"doc_id": "citing", "clause_id": "citing-1", "label": "第一条",
+                "text": "依照《民法典》第四百六十三条和《民法典》第一条。"}]
+    graph = build_graph(records, docs)
+    assert [(c[2], c[3]) for c in graph["clauses"]["citing-1"]] == \
+        [("part2", "part2-1"), ("part1", "part1-1")]
+    assert sorted(graph["cited_by"]) == ["part1", "part2"]
+
+
+def test_amendments_named_by_year_keep_their_year():
+    assert title_key("中华人民共和国宪法修正案（1988年）") != title_key("中华人民共和国宪法修正案（2018年）")
+    assert title_key("中华人民共和国宪法（2018年修正）") == title_key("宪法")

@@ -156,10 +156,9 @@ def test_compare_page_escapes_document_text(cmp_app):
     assert "仅A有" in page and "相同" in page
 
 
-def test_compare_cli(cmp_app, capsys, tmp_path):
+def test_compare_cli(cmp_app, capsys):
     from search_app.cli import main
-    from indexer.snapshot import snapshot_generations  # noqa: F401
-    client, docs = cmp_app
+    client, _ = cmp_app
     index = client.application.config["INDEX_DIR"]
     assert main(["compare", "a.txt", "某市学前教育发展条例", "--index", index]) == 0
     out = capsys.readouterr().out

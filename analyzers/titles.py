@@ -23,7 +23,9 @@ _BRACKETS = str.maketrans("", "", "《》〈〉<>“”\"'‘’ \u3000")
 def title_key(title: str) -> str:
     """The comparable form of a title: version notes, the 中华人民共和国 prefix, book-title
     marks, quotes and spaces removed, full-width folded."""
-    t = _VERSION_NOTE.sub("", title or "")
+    # 宪法修正案（1988年）: the year names which amendment, not a version of one text
+    t = _VERSION_NOTE.sub(lambda m: m.group(0) if m.string[:m.start()].rstrip().endswith("修正案")
+                          else "", title or "")
     t = normalize(t).translate(_BRACKETS).strip()
     if t.startswith(_NATIONAL_PREFIX) and len(t) > len(_NATIONAL_PREFIX) + 1:
         t = t[len(_NATIONAL_PREFIX):]

@@ -10,6 +10,8 @@ writer carried them forward; nothing depends on docnums, queries read only the s
 - sa.npy     suffix array of text.bin's even offsets (int32, memory-mapped at query time)
 - arrays.npz row offsets, lengths, dates, facet codes (CSR for multi-valued facets)
 - records.jsonl  the clause records hits show (offsets in arrays.npz)
+- cites.json which clause cites which document/article, and each document's citers
+             (indexer.citegraph)
 - meta.json  vocabularies, clause ids, headings, distinct outline paths (row_path in
              arrays.npz points into them), per-document facts, every clause's targets
              (指标: row, indicator key, value, deadline …) for 指标对比
@@ -93,6 +95,8 @@ def write_snapshot(index_dir: Path, generation: int, records,
         os.chmod(tmp, 0o755)      # mkdtemp makes it 0700: a server of another user reads it
         arrays, meta, blob = _write_rows(records, tmp, known_hashes or {})
         meta["generation"] = generation
+        from indexer.citegraph import write_citations
+        write_citations(tmp, meta["docs"])        # cites.json: the citation graph
         # suffixes of the UTF-16 text; only even byte offsets start a character
         sa = _even_suffixes(pydivsufsort.divsufsort(np.frombuffer(blob, dtype=np.uint8)))
         (tmp / "text.bin").write_bytes(blob)

@@ -11,6 +11,7 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from search_app.app import get_engine
 from search_app.params import QueryError, parse_search_params
 from search_app.citation import cite, locator, reference
+from search_app.citelinks import attach_cites, attach_document, attach_hits
 
 api = Blueprint("api", __name__, url_prefix="/api")
 
@@ -34,7 +35,7 @@ def parse_params(args: dict[str, list[str]], max_size: int | None = None):
 
 def search_data(params) -> dict:
     try:
-        return get_engine().search(params)
+        return attach_hits(get_engine(), get_engine().search(params))
     except QueryError as e:
         abort(400, str(e) or "请求参数有误")
 
@@ -48,14 +49,14 @@ def clause_data(clause_id: str) -> dict:
     clause = get_engine().clause(clause_id)
     if clause is None:
         abort(404, f"未找到条款：{clause_id}")
-    return with_citation(clause)
+    return with_citation(attach_cites(get_engine(), clause))
 
 
 def document_data(doc_id: str) -> dict:
     doc = get_engine().document(doc_id)
     if doc is None:
         abort(404, f"未找到文件：{doc_id}")
-    return doc
+    return attach_document(get_engine(), doc)
 
 
 def similar_request():

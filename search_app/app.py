@@ -53,6 +53,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(views)
     app.register_blueprint(api)
     app.register_blueprint(targets)
+    from search_app.compare_view import compare; app.register_blueprint(compare)  # 对比
     _register_errors(app)
     app.after_request(_security_headers)
     return app

@@ -168,6 +168,22 @@ def cmd_similar(args) -> int:
     return 0
 
 
+def cmd_compare(args) -> int:
+    from search_app.compare import compare_documents, comparison_text, find_document
+
+    def ask(engine):
+        ids = [find_document(engine, ref) for ref in (args.a, args.b)]
+        for ref, doc_id in zip((args.a, args.b), ids):
+            if doc_id is None:
+                raise LookupError(f"未找到文件：{ref}")
+        return compare_documents(engine, *ids)
+    result, status = _answer(args, ask)
+    if result is None:
+        return status
+    _out(comparison_text(result))
+    return 0
+
+
 def cmd_serve(args) -> int:
     import logging
     from search_app.app import create_app
@@ -288,6 +304,14 @@ def main(argv=None) -> int:
     p.add_argument("--clause-id")
     with_filters(p)
     p.set_defaults(func=cmd_similar)
+
+    p = sub.add_parser("compare", help="对比两份文件的条款（相同、改写、仅A有、仅B有）")
+    p.add_argument("a", help="文件 A：文件编号（doc_id）、文件名（可带目录，可不带扩展名）或标题；"
+                             "同一标题有多个版本时取最新的")
+    p.add_argument("b", help="文件 B：同上")
+    with_index(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("serve", help="启动网页服务")
     with_index(p)

@@ -21,6 +21,8 @@ from search_app.app import FACET_LABELS, get_engine
 from search_app.citation import locator_part
 from search_app.params import QueryError, parse_search_params
 from search_app.query import MAX_QUERY_CHARS
+from search_app.citelinks import linked_text
+from search_app.compare import similar_documents
 
 views = Blueprint("views", __name__)
 HELP_FILE = Path(__file__).resolve().parent / "help.md"
@@ -181,7 +183,9 @@ def document(doc_id):
             if depth < 2:
                 toc.append({"depth": depth, "text": path[depth], "anchor": anchor})
         prev = path
-        marked = engine.mark(clause["text"], q, mode) if q else None
+        # 引用 links (with the search words marked inside them), else just the marks
+        marked = linked_text(engine, clause, q, mode) or \
+            (engine.mark(clause["text"], q, mode) if q else None)
         marks += marked.count("<mark") if marked else 0
         shown = display(clause)
         if shown["is_part"]:
@@ -191,7 +195,8 @@ def document(doc_id):
     status = doc.get("status") or (doc["clauses"][0].get("status") if doc["clauses"] else "")
     return _render("document.html", doc=doc, blocks=blocks, toc=toc, q=q, mode=mode,
                    target=request.args.get("clause", ""), marks=marks, doc_status=status or "",
-                   back=_back_link(q, mode), from_=_from_arg())
+                   back=_back_link(q, mode), from_=_from_arg(),
+                   compare_offer=similar_documents(engine, doc["doc_id"]))
 
 
 def _from_arg() -> str:

@@ -156,7 +156,8 @@ def main() -> int:
         secs, peak = float("nan"), float("nan")
 
     from analyzers.normalize import normalize
-    from search_app.engine import SearchEngine, QueryContext
+    from search_app.engine import SearchEngine
+    from search_app.evaluate import QueryContext
     from search_app.params import parse_search_params
     first = first_answer_seconds(index)
     engine = SearchEngine(index)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, request
 
-from search_app.app import get_engine
+from search_app.appstate import get_engine
 from search_app.params import QueryError, parse_search_params
 from search_app.citation import cite, locator, reference
 from search_app.citelinks import attach_cites, attach_document, attach_hits

@@ -9,11 +9,10 @@ The engine is opened once per app, on first use, so `create_app()` is cheap.
 from __future__ import annotations
 
 import os
-import threading
 from datetime import date as _date
 from pathlib import Path
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request
 
 from indexer.writer import IndexMissing, default_index_dir
 
@@ -22,8 +21,13 @@ HERE = Path(__file__).resolve().parent
 STATIC_DIR = next((p for p in (HERE / "static", HERE.parent / "static") if p.is_dir()),
                   HERE.parent / "static")
 
+from search_app.api import api  # noqa: E402
+from search_app.appstate import get_engine, init_state  # noqa: E402,F401  (get_engine: re-export)
+from search_app.compare_view import compare  # noqa: E402
 from search_app.params import FACET_LABELS, PAGE_SIZES, SORTS as SORT_LABELS  # noqa: E402
 from search_app.target_query import display_value  # noqa: E402
+from search_app.targets_view import targets  # noqa: E402
+from search_app.views import views  # noqa: E402
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -45,15 +49,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.filters["num"] = lambda n: f"{int(n or 0):,}"   # 12,345 条
     app.jinja_env.globals.update(FACET_LABELS=FACET_LABELS, SORT_LABELS=SORT_LABELS,
                                  PAGE_SIZES=PAGE_SIZES)
-    app.extensions["policy_search"] = {"lock": threading.Lock(), "engine": app.config["ENGINE"]}
-
-    from search_app.api import api
-    from search_app.targets_view import targets
-    from search_app.views import views
-    app.register_blueprint(views)
-    app.register_blueprint(api)
-    app.register_blueprint(targets)
-    from search_app.compare_view import compare; app.register_blueprint(compare)  # 对比
+    init_state(app)
+    for blueprint in (views, api, targets, compare):
+        app.register_blueprint(blueprint)
     _register_errors(app)
     app.after_request(_security_headers)
     return app
@@ -75,17 +73,6 @@ def _security_headers(response):
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     return response
-
-
-def get_engine():
-    """The app's single engine, opened lazily (thread-safe under waitress)."""
-    state = current_app.extensions["policy_search"]
-    if state["engine"] is None:
-        with state["lock"]:
-            if state["engine"] is None:
-                from search_app.engine import SearchEngine
-                state["engine"] = SearchEngine(current_app.config["INDEX_DIR"])
-    return state["engine"]
 
 
 def wants_json() -> bool:

@@ -212,7 +212,7 @@ def _serve_prefork(flask_app, app, host: str, port: int, workers: int, threads: 
     from gunicorn.app.base import BaseApplication
 
     from analyzers.query_words import warm_up
-    from search_app.app import get_engine
+    from search_app.appstate import get_engine
     with flask_app.app_context():
         _ = get_engine().snapshot().context          # the lookups a query builds
     warm_up()

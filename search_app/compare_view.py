@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, render_template, request
 
-from search_app.app import get_engine
+from search_app.appstate import get_engine
 from search_app.compare import compare_documents, find_document
 from search_app.params import QueryError, parse_search_params
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Mapping
 
-from indexer.facets import BY_NAME, FACET_LABELS, FACET_NAMES, FacetValueError, parse_year as \
-    _parse_year
+from indexer.facets import FACET_LABELS  # noqa: F401  (re-exported for the pages)
+from indexer.facets import BY_NAME, FACET_NAMES, FacetValueError, parse_year as _parse_year
 
 FACET_PARAMS = FACET_NAMES
 SORTS = {"relevance": "相关度", "-date": "日期（新→旧）", "date": "日期（旧→新）"}

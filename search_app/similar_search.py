@@ -5,7 +5,7 @@ import time
 
 import numpy as np
 
-from search_app.engine import QueryContext
+from search_app.evaluate import QueryContext
 from search_app.params import QueryError, SearchParams
 from search_app.marks import mark_spans
 from search_app.similar import candidate_docnums, mark_pair, rank_similar

@@ -39,7 +39,7 @@ def display_value(comparator: str, value: float, unit: str) -> str:
 def target_table(engine, params: SearchParams, indicator: str = "",
                  order: str = "year") -> dict:
     from analyzers.targets import indicator_name
-    from search_app.engine import QueryContext
+    from search_app.evaluate import QueryContext
 
     snap = engine.snapshot()
     ctx = QueryContext(snap)

@@ -8,7 +8,8 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from search_app import export
 from search_app.api import request_args
-from search_app.app import FACET_LABELS, get_engine
+from search_app.appstate import get_engine
+from search_app.params import FACET_LABELS
 from search_app.chart import target_chart
 from search_app.params import QueryError, parse_search_params
 from search_app.target_query import ORDERS, target_table

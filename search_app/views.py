@@ -17,7 +17,8 @@ from search_app import export, results
 from search_app.api import (clause_data, document_data, export_cap, parse_params,
                             request_args, search_data, similar_data, similar_request,
                             with_citation)
-from search_app.app import FACET_LABELS, get_engine
+from search_app.appstate import get_engine
+from search_app.params import FACET_LABELS
 from search_app.citation import locator_part
 from search_app.params import QueryError, parse_search_params
 from search_app.query import MAX_QUERY_CHARS

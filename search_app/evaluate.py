@@ -1,0 +1,137 @@
+"""One query's evaluation over a snapshot: the query tree's rows, facet masks, disjunctive
+counts and the order of the hits. Shared by search, similar wording and 指标对比; it
+knows nothing of pages or parameters beyond SearchParams' filters."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from analyzers.normalize import normalize
+from indexer.facets import BY_NAME, FACETS
+from indexer.snapshot import Snapshot
+from search_app import keyword
+from search_app.params import SearchParams
+from search_app.query import And, Concept, Near, Not, Or, Term
+
+_SENTENCE_END = re.compile(r"[。！？；;!?\n]")
+
+
+class QueryContext:
+    """One query's evaluation: caches each needle's rows and counts."""
+
+    def __init__(self, snap: Snapshot):
+        self.snap = snap
+        self.term_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def text_rows(self, needle: str) -> tuple[np.ndarray, np.ndarray]:
+        if needle not in self.term_cache:
+            self.term_cache[needle] = self.snap.rows_with(needle)
+        return self.term_cache[needle]
+
+    def partial(self, node, full: np.ndarray) -> np.ndarray:
+        """Keyword mode: rows matching most of the query's words but not all of them
+        (`full`). Only the plain words may be missed; see keyword.partial_rows."""
+        soft, hard = keyword.soft_items(node) if node is not None else ([], [])
+        if not soft:
+            return np.zeros(0, dtype=np.int64)
+        must = self.evaluate(And(tuple(hard))) if hard else None
+        return keyword.partial_rows(self, soft, must, full)
+
+    def evaluate(self, node) -> np.ndarray:
+        snap = self.snap
+        if isinstance(node, Concept):
+            return keyword.concept_rows(self, node)
+        if isinstance(node, Term):
+            return self.field_rows(node)
+        if isinstance(node, And):
+            pos = [i for i in node.items if not isinstance(i, Not)]
+            neg = [i.item for i in node.items if isinstance(i, Not)]
+            rows = self.evaluate(pos[0]) if pos else np.arange(snap.n)
+            for item in pos[1:]:
+                rows = np.intersect1d(rows, self.evaluate(item), assume_unique=True)
+            for item in neg:
+                rows = np.setdiff1d(rows, self.evaluate(item), assume_unique=True)
+            return rows
+        if isinstance(node, Or):
+            rows = self.evaluate(node.items[0])
+            for item in node.items[1:]:
+                rows = np.union1d(rows, self.evaluate(item))
+            return rows
+        if isinstance(node, Not):
+            return np.setdiff1d(np.arange(snap.n), self.evaluate(node.item), assume_unique=True)
+        if isinstance(node, Near):
+            rows = self.evaluate(And(node.terms))
+            if node.scope == "sentence":
+                needles = [normalize(t.text) for t in node.terms]
+                keep = [r for r in rows if _in_one_sentence(snap.row_text(int(r)), needles)]
+                rows = np.asarray(keep, dtype=np.int64)
+            return rows
+        raise TypeError(node)
+
+    def field_rows(self, term: Term) -> np.ndarray:
+        snap, needle = self.snap, normalize(term.text)
+        if term.field == "text":
+            return self.text_rows(term.text)[0]
+        if term.field in ("title", "doc_number", "city"):
+            docs = snap.meta["docs"]
+            if term.field == "title":
+                hit = [needle in t for t in self.snap.titles]
+            elif term.field == "doc_number":
+                hit = [needle in normalize(d["doc_number"] or "") for d in docs]
+            else:
+                hit = [needle in normalize((d["city"] or "") + " " + (d["province"] or ""))
+                       for d in docs]
+            doc_mask = np.asarray(hit, dtype=bool)
+            return np.flatnonzero(doc_mask[snap.arrays["row_doc"]]) if len(docs) else \
+                np.zeros(0, dtype=np.int64)
+        vocab = snap.meta["vocab"][term.field]
+        codes = [i for i, v in enumerate(vocab) if needle in normalize(v)]
+        return self.rows_with_codes(term.field, codes)
+
+    def rows_with_codes(self, facet: str, codes) -> np.ndarray:
+        return BY_NAME[facet].rows_with_codes(self.snap, codes)
+
+    def facet_masks(self, params: SearchParams) -> dict[str, np.ndarray]:
+        """One row mask per filtered facet: OR within a facet, AND across them."""
+        return {name: BY_NAME[name].mask(self.snap, chosen)
+                for name, chosen in params.filters().items()}
+
+    def filter_mask(self, params: SearchParams) -> np.ndarray:
+        mask = all_of(self.facet_masks(params).values())
+        return mask if mask is not None else np.ones(self.snap.n, dtype=bool)
+
+    def facets(self, rows: np.ndarray, masks: dict[str, np.ndarray] | None = None) -> dict:
+        """Counts per facet value. With `masks`, `rows` are the query's rows before any
+        filter and each facet is counted as if its own filter were off (disjunctive
+        counts, as faceted-search sites do): every value of a group stays visible with
+        the count it would have when ticked as well."""
+        masks = masks or {}
+        out = {}
+        for facet in FACETS:
+            others = all_of(m for k, m in masks.items() if k != facet.name)
+            out[facet.name] = facet.counts(self.snap, rows if others is None else rows[others[rows]])
+        return out
+
+    def order(self, rows: np.ndarray, scores: np.ndarray, sort: str,
+              partial: np.ndarray | None = None) -> np.ndarray:
+        """Full matches before partial ones, each group by the chosen sort."""
+        a = self.snap.arrays
+        date, seq, doc = a["date"][rows], a["seq"][rows], a["row_doc"][rows]
+        group = np.zeros(len(rows), bool) if partial is None else partial
+        if sort == "date":
+            return np.lexsort((seq, doc, date, group))
+        if sort == "-date":
+            return np.lexsort((seq, doc, -date, group))
+        return np.lexsort((seq, doc, -date, -np.round(scores, 6), group))
+
+
+def all_of(masks) -> np.ndarray | None:
+    out = None
+    for m in masks:
+        out = m.copy() if out is None else out & m
+    return out
+
+
+def _in_one_sentence(text: str, needles: list[str]) -> bool:
+    return any(all(n in s for n in needles) for s in _SENTENCE_END.split(text))

@@ -190,9 +190,12 @@ def snapshot_generations(index_dir: Path) -> list[int]:
 
 
 def _drop_old_snapshots(index_dir: Path) -> None:
-    """Keep the newest two (a running engine may still hold the previous one)."""
+    """Keep only the newest snapshot. A server still answering from an older one keeps
+    working: its text, suffix array and records are memory-mapped (POSIX keeps a
+    deleted file's pages until they are unmapped) and the rest is in its memory; an
+    engine that listed the old one just before it went away loads the newest instead."""
     index_dir = Path(index_dir)
-    for g in snapshot_generations(index_dir)[:-2]:
+    for g in snapshot_generations(index_dir)[:-1]:
         shutil.rmtree(snapshot_dir(index_dir, g), ignore_errors=True)
     drop_orphans(index_dir)
 

@@ -30,24 +30,26 @@ class SearchEngine:
     def snapshot(self) -> Snapshot:
         """The newest complete snapshot; a newer generation is picked up on the next call.
         Callers keep the object they got for the whole request."""
-        gens = snapshot_generations(self.index_dir)
-        if gens:
-            path = snapshot_dir(self.index_dir, gens[-1])
-        else:
-            from indexer.writer import open_index
-            path = build_snapshot(open_index(self.index_dir), self.index_dir)
-        current = self._snap
-        if current is not None and current.generation == int(path.name[5:]):
-            return current
-        try:
-            snap = Snapshot.load(path)
-        except FileNotFoundError:              # pruned between listing and loading
-            if current is not None:
+        for _attempt in range(3):
+            gens = snapshot_generations(self.index_dir)
+            if gens:
+                path = snapshot_dir(self.index_dir, gens[-1])
+            else:
+                from indexer.writer import open_index
+                path = build_snapshot(open_index(self.index_dir), self.index_dir)
+            current = self._snap
+            if current is not None and current.generation == int(path.name[5:]):
                 return current
-            raise
-        _ = (snap.row_of, snap.doc_of, snap.titles)    # build the lookups before publishing
-        self._snap = snap
-        return snap
+            try:
+                snap = Snapshot.load(path)
+            except FileNotFoundError:      # replaced between listing and loading: list again
+                continue
+            _ = (snap.row_of, snap.doc_of, snap.titles)    # build the lookups before publishing
+            self._snap = snap
+            return snap
+        if self._snap is not None:
+            return self._snap
+        raise FileNotFoundError(f"no loadable snapshot in {self.index_dir}")
 
     # ---- public API ----------------------------------------------------------------
     def search(self, params: SearchParams) -> dict:

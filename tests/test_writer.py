@@ -116,3 +116,23 @@ def test_huge_single_line_file_is_indexed(tmp_path):
     assert r.read == 1 and r.total_clauses == 16          # 300k characters, ≤ 20k a clause
     assert any("过长" in line and "已按句分为 16 段" in line for line in lines)
     assert total(SearchEngine(index), "落实大班额化解") >= 15
+
+
+def test_old_snapshot_keeps_answering_after_it_is_replaced(tmp_path):
+    """Only the newest snapshot is kept on disk; a reader holding the previous one (a
+    server mid-request) keeps answering from its mapped files."""
+    from indexer.writer import build_index
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("某市教育实施方案\n一、总体要求\n推进学前教育普及普惠。\n", encoding="utf-8")
+    index = tmp_path / "ix"
+    build_index([docs], index, log=lambda _m: None)
+    engine = SearchEngine(index)
+    old = engine.snapshot()
+    rows, _ = old.rows_with("学前教育")
+    (docs / "a.txt").write_text("某市教育实施方案\n一、总体要求\n推进学前教育和义务教育。\n", encoding="utf-8")
+    build_index([docs], index, log=lambda _m: None)
+    assert [p.name for p in index.glob("snap_*")] == [f"snap_{old.generation + 1}"]
+    assert list(old.rows_with("学前教育")[0]) == list(rows)          # still mapped
+    assert "学前教育" in old.record(int(rows[0]))["text"]
+    assert engine.snapshot().generation == old.generation + 1

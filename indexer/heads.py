@@ -228,16 +228,19 @@ def is_furniture(line: str) -> bool:
     return bool(_FURNITURE.match(line.strip()))
 
 
+def _bare_label(cell: str) -> str:
+    return re.sub(r"[\s:：]", "", cell)
+
+
 def _cells_to_pieces(line: str) -> str:
     """A table row rendered as cells (索引号\\tXXX\\t主题分类\\tYYY) → 索引号：XXX 主题分类：YYY."""
     if "\t" not in line:
         return line
     cells = [c.strip() for c in line.split("\t")]
-    out = []
-    for c in cells:
-        bare = re.sub(r"[\s:：]", "", c)
-        out.append(f"{bare}：" if bare in _BOX_LABELS else c)
-    return " ".join(out)
+    labels = [_bare_label(c) in _BOX_LABELS for c in cells]
+    if all(labels):                    # the header row of a table of documents (文号 | 发布日期 …)
+        return line
+    return " ".join(_bare_label(c) + "：" if is_label else c for c, is_label in zip(cells, labels))
 
 
 def read_page_box(lines: list[str]) -> HeadReading | None:
@@ -257,8 +260,9 @@ def read_page_box(lines: list[str]) -> HeadReading | None:
 # --- 3. red head (发文机关标志) ---------------------------------------------------------
 
 _ORGAN = (r"[\u4e00-\u9fff]{2,30}?(?:人民政府办公厅|人民政府办公室|人民政府|办公厅|办公室|委员会|"
-          r"常委会|政府|厅|局|部|委|院|署|会|办|党委|市委|省委|县委|区委|团委|中心)")
-_RED_HEAD = re.compile(rf"^(?P<organs>(?:{_ORGAN}{_WS}*)+?){_WS}*文{_WS}*件$")
+          r"常委会|政府|厅|局|部|委|院|署|会|办|党委|市委|省委|县委|区委|团委|中心|中央)")
+# a title that ends in 文件 (关于转发省教育厅文件的通知, …的文件) is not a 发文机关标志
+_RED_HEAD = re.compile(rf"^(?!.*(?:关于|转发|印发|的))(?P<organs>(?:{_ORGAN}{_WS}*)+?){_WS}*文{_WS}*件$")
 
 
 def _organs(block: str) -> list[str]:

@@ -193,6 +193,9 @@ def test_entities_decoded_in_plain_text_too():
     ("某市人民政府办公室文件", "某市人民政府办公室", []),
     ("云南省教育厅  云南省财政厅 文件", "云南省教育厅", ["云南省财政厅"]),
     ("云南省教育厅云南省财政厅文件", "云南省教育厅", ["云南省财政厅"]),
+    ("中共某某市委  某某市人民政府文件", "中共某某市委", ["某某市人民政府"]),
+    ("河北省教育厅河北省财政厅河北省人力资源和社会保障厅文件", "河北省教育厅",
+     ["河北省财政厅", "河北省人力资源和社会保障厅"]),
 ])
 def test_red_head_line_names_the_issuers(line, issuer, co):
     reading = read_red_head(["", line, "", "云教发〔2020〕12号", "关于做好学生资助工作的通知"])
@@ -223,6 +226,8 @@ def test_joint_signature_block_gives_co_issuers():
 
 def test_a_title_is_not_a_red_head():
     assert read_red_head(["某市教育事业发展规划", "一、总体要求"]) is None
+    assert read_red_head(["某市教育局关于转发省教育厅文件的通知", "各学校："]) is None
+    assert read_red_head(["某市教育局关于转发省教育厅文件", "各学校："]) is None
 
 
 # --- status, dates, level, place ----------------------------------------------------------------
@@ -324,3 +329,9 @@ def test_citation_of_a_draft_says_so():
     assert reference(record) == "《某市义务教育优质均衡发展实施方案（征求意见稿）》第一部分"
     assert reference({**record, "title": "某市实施方案"}) == "《某市实施方案（征求意见稿）》第一部分"
     assert reference({**record, "title": "某市实施方案", "status": "现行有效"}) == "《某市实施方案》第一部分"
+
+
+def test_a_table_of_documents_is_not_a_page_box():
+    lines = ["关于公布现行有效文件目录的通知", "文件名称\t文号\t发布日期\t有效性",
+             "某市中小学管理办法\t某教发〔2019〕1号\t2019-01-01\t有效"]
+    assert read_page_box(lines) is None

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from indexer.facts import DOC_NUMBER, normalize_doc_number
+from indexer.factparse import DOC_NUMBER, normalize_doc_number
 from indexer.numbering import cn_to_int
 
 _NUM = r"[零〇○一二三四五六七八九十百千两\d]+"

@@ -51,9 +51,28 @@ def _table() -> dict[str, tuple[Division, ...]]:
             if level == PROVINCE:
                 province = name
             by_name.setdefault(name, []).append(Division(code, name, level, province, prefecture, status))
+    for name, divs in list(by_name.items()):
+        short = autonomous_short_name(name)
+        if short and short not in by_name:
+            by_name[short] = [Division(d.code, short, d.level, d.province, d.prefecture, d.status)
+                              for d in divs]
     # current names before former ones, higher levels before lower ones
     return {n: tuple(sorted(ds, key=lambda d: (d.status != "current", _LEVEL_RANK[d.level])))
             for n, ds in by_name.items()}
+
+
+# the peoples named in autonomous prefectures' names; 文山壮族苗族自治州 is 文山州 in use
+_PEOPLES = ("壮|苗|朝鲜|土家|彝|哈尼|傣|景颇|白|傈僳|藏|羌|回|蒙古|哈萨克|柯尔克孜|布依|侗|黎|瑶|畲|"
+            "纳西|拉祜|佤|独龙|怒|普米|阿昌|德昂|基诺|仡佬|满|锡伯|达斡尔|鄂温克|鄂伦春|裕固|东乡|"
+            "保安|撒拉|土|维吾尔|塔吉克|乌孜别克|俄罗斯|塔塔尔|门巴|珞巴|京|毛南|仫佬|水")
+_AUTONOMOUS_PREFECTURE = re.compile(rf"^(.{{2,}}?)(?:(?:{_PEOPLES})族?)+自治州$")
+
+
+def autonomous_short_name(name: str) -> str:
+    """文山壮族苗族自治州 → 文山州, 延边朝鲜族自治州 → 延边州, 黔东南苗族侗族自治州 → 黔东南州:
+    the form documents and issuers use (文山州教育体育局); "" for other names."""
+    m = _AUTONOMOUS_PREFECTURE.match(name)
+    return f"{m[1]}州" if m else ""
 
 
 def lookup(name: str) -> tuple[Division, ...]:

@@ -48,6 +48,11 @@ for _w in ("索引号 主题分类 发文机关 成文日期 标题 发文字号
            "生效日期 废止日期 失效日期 效力状态 时效性 信息名称 公文种类 发文单位 生成日期 "
            "统一编号 登记号 内容分类 主题分类词").split():
     _LABELS[_w] = (_meta, False)
+# the rest of a gov page's box and of a legal-database export header: indexer.heads reads
+# them as facts at the top; elsewhere a short value of them is still not policy text
+for _w in ("文件状态 是否有效 有效期至 发布机关 制发机关 实施日期 施行日期 公开日期 公布日期 "
+           "发布部门 效力级别 法规类别 法宝引证码").split():
+    _LABELS[_w] = (_short, False)
 for _w in ("发布时间 发表时间 更新时间 更新日期 上传时间 录入时间 信息时间").split():
     _LABELS[_w] = (lambda v: bool(_DATE.match(v)), False)
 for _w in ("时间", "日期"):
@@ -61,7 +66,7 @@ for _w in ("来源 信息来源 文章来源 稿件来源 稿源 作者 审核 �
     _LABELS[_w] = (_short, False)
 for _w in ("字号 字体 选择阅读字号 阅读字号 字体大小 文字大小").split():
     _LABELS[_w] = (lambda v: bool(_FONT.match(v)), False)
-for _w in ("上一篇 下一篇 上一条 下一条").split():
+for _w in ("上一篇 下一篇 上一条 下一条 原文链接 原文地址 本文链接").split():
     _LABELS[_w] = (_link, False)
 
 _LABEL_RE = re.compile(

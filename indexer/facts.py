@@ -13,45 +13,18 @@ province; national organs (全国人大, 国务院, 教育部 …) give city "" 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from analyzers import places
+from indexer import validity
+from indexer.factparse import (DATE_LINE as _DATE_LINE, DOC_NUMBER, _DATE_ARABIC,  # noqa: F401
+                                doc_type_of, find_doc_numbers, normalize_doc_number,
+                                parse_date)   # (doc_type_of … re-exported for callers)
+from indexer.heads import Head, read_head
 from indexer.records import DocFacts
 
 NATIONAL = "全国"
 
-# Longest matching ending wins; order is irrelevant.
-DOC_TYPES = (
-    "实施方案", "工作方案", "行动方案", "方案", "行动计划", "计划", "规划", "纲要",
-    "意见", "实施意见", "指导意见", "通知", "通告", "公告", "决定", "决议", "条例",
-    "办法", "实施办法", "规定", "细则", "修正案", "实施细则", "法", "标准", "规则", "规程",
-    "规范", "安排", "解答", "指南", "要点", "工作要点", "批复", "解释", "章程", "准则", "守则", "制度",
-)
 _DRAFT_NOTE = re.compile(r"[（(](?:征求意见稿|送审稿|讨论稿|修改稿|草案|草稿|代拟稿)[)）]")
-_TRAILING_BRACKETS = re.compile(r"(?:[（(][^（()）]*[)）]\s*)+$")
-
-_OPEN, _CLOSE = r"〔\[(（【﹝［", r"〕\])）】﹞］"
-DOC_NUMBER = re.compile(
-    rf"(?P<prefix>[\u4e00-\u9fff]{{1,12}})\s*[{_OPEN}]?\s*(?P<year>(?:19|20)\d{{2}})\s*[{_CLOSE}]"
-    rf"\s*第?\s*(?P<num>\d{{1,5}})\s*号")
-
-# the tail of a 文号 ("2019〕24号") is cheap to find; DOC_NUMBER then runs on a window
-_DOC_NUMBER_TAIL = re.compile(rf"(?:19|20)\d{{2}}\s*[{_CLOSE}]\s*第?\s*\d{{1,5}}\s*号")
-
-
-def find_doc_numbers(text: str):
-    """DOC_NUMBER matches in text, without running its CJK-prefix scan over every char."""
-    for tail in _DOC_NUMBER_TAIL.finditer(text):
-        m = DOC_NUMBER.search(text, max(0, tail.start() - 16), tail.end())
-        if m:
-            yield m
-
-
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0, "O": 0}
-_DATE_ARABIC = re.compile(r"((?:19|20)\d{2})\s*(?:年|[-/.])\s*(\d{1,2})\s*(?:月|[-/.])\s*(\d{1,2})\s*日?")
-_DATE_CHINESE = re.compile(r"([〇○零一二三四五六七八九OＯ]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
-_DATE_LINE = re.compile(rf"^\s*(?:{_DATE_ARABIC.pattern}|{_DATE_CHINESE.pattern})\s*$")
-
 # metadata labels of government web pages → our key; label chars may be spaced out (文  号)
 _META_LABELS = {
     "成文日期": "written", "发文日期": "written", "印发日期": "written",
@@ -71,41 +44,10 @@ _NATIONAL_ISSUER = re.compile(
     r"国家[\u4e00-\u9fff]{1,12}(?:局|委员会|委|署|院)|[^市县区省州盟旗]{1,12}部(?:等|办公厅|$))")
 _LAW_ISSUER = re.compile(r"([\u4e00-\u9fff]*?)第[一二三四五六七八九十]+届"
                          r"(全国人民代表大会常务委员会|全国人民代表大会|人民代表大会常务委员会|人民代表大会)")
+# lawrefbook states the date a law takes effect on its own header line: "2024年8月20日 施行"
+_LAW_IN_FORCE = re.compile(r"^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:起)?(?:施行|实施|生效)$")
 _PLAN_YEARS = re.compile(r"[（(]?((?:19|20)\d{2})\s*[-—–~至]\s*(?:19|20)?\d{2}\s*年?[)）]?")
 _FIVE_YEAR = {"十一五": 2006, "十二五": 2011, "十三五": 2016, "十四五": 2021, "十五五": 2026}
-
-
-def normalize_doc_number(text: str) -> str:
-    """盘政办发[2019]24号, (2019), 【2019】, 〔2019 〕, 2019〕 … → 盘政办发〔2019〕24号; "" if none."""
-    m = DOC_NUMBER.search(text)
-    return f"{m['prefix']}〔{m['year']}〕{m['num']}号" if m else ""
-
-
-def parse_date(text: str) -> str:
-    """First date in text as ISO yyyy-mm-dd ("" if none, or if not a valid calendar day)."""
-    m = _DATE_ARABIC.search(text)
-    if m:
-        y, mo, d = int(m[1]), int(m[2]), int(m[3])
-    else:
-        m = _DATE_CHINESE.search(text)
-        if not m:
-            return ""
-        y = int("".join(str(_CN_DIGITS[c]) for c in m[1]))
-        mo, d = _cn_number(m[2]), _cn_number(m[3])
-    return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else ""
-
-
-def _cn_number(s: str) -> int:
-    if "十" not in s:
-        return _CN_DIGITS.get(s, 0)
-    tens, _, ones = s.partition("十")
-    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
-
-
-def doc_type_of(title: str) -> str:
-    """The document type named by the title's ending (trailing （试行）, （2017-2020年） ignored)."""
-    core = _TRAILING_BRACKETS.sub("", title.strip()).rstrip("》\"” ")
-    return max((t for t in DOC_TYPES if core.endswith(t)), key=len, default="")
 
 
 def _head_lines(raw_lines: list[str]) -> list[str]:
@@ -130,14 +72,26 @@ def _meta(head: list[str]) -> dict[str, str]:
     return meta
 
 
-def _signature(raw_lines: list[str]) -> tuple[str, str]:
-    """(issuer, ISO date) of the first organ-name line directly followed by a date line."""
+def _signature(raw_lines: list[str]) -> tuple[list[str], str]:
+    """(issuing bodies, ISO date) of the first organ-name line directly followed by a date
+    line. A joint signature names several bodies, spaced on one line or stacked above."""
     lines = [s.strip() for s in raw_lines if s.strip()]
-    for organ, nxt in zip(lines, lines[1:]):
-        if (_DATE_LINE.match(nxt) and 4 <= len(organ) <= 40 and _ORGAN_END.search(organ)
-                and re.fullmatch(r"[\u4e00-\u9fff\s]+", organ)):
-            return re.split(r"\s{2,}", organ)[0], parse_date(nxt)
-    return "", ""
+    for k, (organ, nxt) in enumerate(zip(lines, lines[1:])):
+        if _DATE_LINE.match(nxt) and _is_organ_line(organ):
+            organs = re.split(r"\s+", organ) if all(_ORGAN_END.search(o) for o in organ.split()) \
+                else re.split(r"\s{2,}", organ)[:1]
+            j = k - 1
+            while j >= 0 and k - j <= 4 and _is_organ_line(lines[j]) and " " not in lines[j] \
+                    and not doc_type_of(lines[j]):
+                organs.insert(0, lines[j])
+                j -= 1
+            return organs, parse_date(nxt)
+    return [], ""
+
+
+def _is_organ_line(s: str) -> bool:
+    return (4 <= len(s) <= 40 and bool(_ORGAN_END.search(s))
+            and bool(re.fullmatch(r"[\u4e00-\u9fff\s]+", s)))
 
 
 def _is_title_like(s: str) -> bool:
@@ -157,21 +111,26 @@ def _title(head: list[str]) -> tuple[str, str]:
             carried = re.search(r"[《〈](.+?)[》〉]", m[2])
             title = carried[1] if carried else m[2]
             organ = m[1] if _ORGAN_END.search(m[1]) else ""
-            return _DRAFT_NOTE.sub("", title).strip(), organ
+            return title.strip(), organ
     candidates = [s for s in head if _is_title_like(s) or _DRAFT_NOTE.fullmatch(s)]
     for i, s in enumerate(candidates):
         if _DRAFT_NOTE.fullmatch(s) or not _is_title_like(s):
             continue
-        title = s
-        for nxt in candidates[i + 1:i + 3]:
+        title, j = s, i + 1
+        while j < min(i + 3, len(candidates)):
+            nxt = candidates[j]
             if _DRAFT_NOTE.fullmatch(nxt):
                 break
             starts_bracket = re.match(r"[（(]\s*(?:19|20)\d{2}", nxt)
             if starts_bracket or (not doc_type_of(title) and doc_type_of(nxt)):
                 title += nxt
+                j += 1
             else:
                 break
-        return _DRAFT_NOTE.sub("", title).strip("《》 "), ""
+        # a draft says so under its title: （征求意见稿） stays part of the title as written
+        if j < len(candidates) and _DRAFT_NOTE.fullmatch(candidates[j]) and not _DRAFT_NOTE.search(title):
+            title += candidates[j]
+        return title.strip("《》 "), ""
     return "", ""
 
 
@@ -268,30 +227,50 @@ def _year_from_title(title: str) -> int | None:
     return None
 
 
-def extract_facts(raw_text: str, lines: list[str], source_name: str) -> DocFacts:
-    """Facts of one document from its full text (web chrome included) and cleaned lines."""
-    raw_lines = raw_text.splitlines()
-    head = _head_lines(raw_lines)
-    meta = _meta(head)
-    sig_issuer, sig_date = _signature(raw_lines)
+def extract_facts(raw_text: str, lines: list[str], source_name: str, head: Head | None = None) -> DocFacts:
+    """Facts of one document from its full text (web chrome included) and cleaned lines.
+    `head` is what the head readers found (read here when not given); its lines are the
+    text without the consumed head lines."""
+    if head is None:
+        head = read_head(raw_text)
+    raw_text = head.text
+    raw_lines = head.lines
+    stated, listed = head.stated, head.listed
+    head_lines = _head_lines(raw_lines)
+    meta = _meta(head_lines)
+    for key, ours in (("date", "written"), ("published", "published"), ("doc_number", "doc_number"),
+                      ("issuer", "issuer")):
+        if listed.get(key):
+            meta[ours] = listed[key]
+    sig_organs, sig_date = _signature(raw_lines)
+    sig_issuer = sig_organs[0] if sig_organs else ""
     law_date, law_issuer = _law_header(raw_lines, source_name)
+    law_effective = next((parse_date(s) for s in head_lines if _LAW_IN_FORCE.match(s)), "")
 
-    title, notice_issuer = _title(head)
-    title = title or _title_from_source(source_name)
+    title, notice_issuer = _title(head_lines)
+    title = title or stated.get("title", "") or _title_from_source(source_name)
 
-    doc_number = normalize_doc_number(meta.get("doc_number", ""))
+    raw_number = meta.get("doc_number", "")
+    doc_number = (stated.get("doc_number", "") or normalize_doc_number(raw_number)
+                  or (raw_number if _is_decree(raw_number) else ""))
     if not doc_number:
-        for s in head:                                    # a 文号 line of its own under the title
+        for s in head_lines:                              # a 文号 line of its own under the title
             m = DOC_NUMBER.match(s)
             if m and (m.end() == len(s) or "关于" in s[m.end():]):
                 doc_number = normalize_doc_number(s)
                 break
 
-    issuer = (sig_issuer or notice_issuer or _first_word(meta.get("issuer", ""))
+    issuer = (stated.get("issuer") or sig_issuer or notice_issuer or _first_word(meta.get("issuer", ""))
               or _first_word(meta.get("source", "")) or law_issuer or _title_issuer(title))
+    co_issuers = list(stated.get("co_issuers") or listed.get("co_issuers")
+                      or (sig_organs[1:] if issuer == sig_issuer else []))
+    joint = _joint_organs(issuer)
+    if len(joint) > 1:                           # 最高人民法院、最高人民检察院关于… : lead first
+        issuer, co_issuers = joint[0], joint[1:] + [o for o in co_issuers if o not in joint]
 
     date = ""
-    for candidate in (meta.get("written", ""), sig_date, meta.get("published", ""), meta.get("time", ""), law_date):
+    for candidate in (stated.get("date", ""), meta.get("written", ""), sig_date, meta.get("published", ""),
+                      meta.get("time", ""), law_date):
         date = parse_date(candidate)
         if date:
             break
@@ -307,73 +286,55 @@ def extract_facts(raw_text: str, lines: list[str], source_name: str) -> DocFacts
         elif _year_from_title(title):
             year, year_rule = _year_from_title(title), "title"
 
-    city, province = _place([issuer, title, *head[:3]], title, raw_text, doc_number)
+    # the place comes from issuer, title and 文号; head lines only when they are not prose
+    # (a national plan's body names 台湾省, a provincial notice its cities)
+    evidence = [issuer, title, *(s for s in head_lines[:3] if not re.search(r"[。，,；;：:]", s))]
+    if _is_national(issuer, title, doc_number):
+        city, province = "", NATIONAL
+    else:
+        city, province = _place(evidence, title, raw_text, doc_number)
     if not city and not province:
         city, province = _place_by_frequency(lines)
 
+    effective = (stated.get("effective_date") or listed.get("effective_date") or law_effective
+                 or validity.effective_date_in(raw_text, date))
+    if effective and date and effective < date and not (stated.get("effective_date") or listed.get("effective_date")):
+        effective = ""           # the 施行 sentence of the first version of a since-revised text
+    status = (stated.get("status") or listed.get("status") or validity.title_status(title))
+    expiry = (stated.get("expiry") or listed.get("expiry")
+              or validity.expiry_in(raw_text, effective or date))
     return DocFacts(title=title, doc_type=doc_type_of(title), city=city, province=province, year=year,
-                    year_rule=year_rule, date=date, doc_number=doc_number, issuer=issuer)
+                    year_rule=year_rule, date=date, doc_number=doc_number, issuer=issuer,
+                    status=status, effective_date=effective, expiry=expiry,
+                    level=validity.level_of(issuer, city, province, NATIONAL),
+                    co_issuers=[o for o in co_issuers if o != issuer],
+                    index_number=stated.get("index_number") or listed.get("index_number", ""),
+                    effectiveness_level=stated.get("effectiveness_level", ""))
 
 
-YEAR_RANGE = (1900, 2100)      # a sidecar year outside it is a typo (99999, 0)
-TEXT_FACTS = ("title", "doc_type", "city", "province", "doc_number", "issuer")
+_NATIONAL_TITLE = re.compile(r"^(?:国家|全国|中国(?![（(])|中华人民共和国)(?!.{0,12}?(?:省|自治区|市|县|区)(?:人民政府|政府|教育厅|教育局|委员会))")
+# 文号 of central bodies: 国发 国办发 中发 中办发 教基 教发 … (provinces prefix their abbreviation)
+_NATIONAL_DOC_NUMBER = re.compile(r"^(?:国发|国办发|国函|国办函|中发|中办发|教[\u4e00-\u9fff]{0,4}〔|[\u4e00-\u9fff]{0,6}部令第)")
 
 
-def _override_year(value) -> int | None:
-    """A year given as 2019 or "2019"; None when it is not one."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if isinstance(value, int) and YEAR_RANGE[0] <= value <= YEAR_RANGE[1]:
-        return value
-    return None
+def _joint_organs(issuer: str) -> list[str]:
+    """The bodies of a joint issuer written together (A、B / A  B), each a whole organ name."""
+    parts = [p for p in re.split(r"[、，,\s]+", issuer or "") if p]
+    return parts if len(parts) > 1 and all(len(p) >= 2 and _ORGAN_END.search(p) for p in parts) else [issuer]
 
 
-def apply_overrides(facts: DocFacts, meta: dict, warnings: list[str] | None = None) -> DocFacts:
-    """Facts with a sidecar's values on top. A key that is not a fact, or a value of the
-    wrong type or range, is skipped with a warning: a bad sidecar field never costs the
-    document its other facts.
-
-    A given year or date sets year_rule "meta"; a given title re-derives doc_type and a
-    given city re-derives province unless those are given too."""
-    warn = warnings.append if warnings is not None else (lambda _m: None)
-    changes = {}
-    for key, value in meta.items():
-        if key in TEXT_FACTS:
-            if isinstance(value, str):
-                changes[key] = value.strip()
-            else:
-                warn(f"元数据字段“{key}”应为文字，收到 {json_type(value)}，已忽略")
-        elif key == "year":
-            year = _override_year(value)
-            if year is None and value not in (None, ""):
-                warn(f"元数据字段“year”应为 {YEAR_RANGE[0]}–{YEAR_RANGE[1]} 之间的年份，"
-                     f"收到 {value!r:.40}，已忽略")
-            else:
-                changes["year"] = year
-        elif key == "date":
-            date = parse_date(value) if isinstance(value, str) else ""
-            if not date or _override_year(int(date[:4])) is None:
-                warn(f"元数据字段“date”应为日期（如 2019-05-30），收到 {value!r:.40}，已忽略")
-            else:
-                changes["date"] = date
-        else:
-            warn(f"元数据中的“{key}”不是可识别的字段（可用：title、doc_type、city、province、"
-                 "year、date、doc_number、issuer），已忽略")
-    if "date" in changes and "year" not in changes:
-        changes["year"] = int(changes["date"][:4])
-    if "year" in changes:
-        changes["year_rule"] = "meta"
-    if "doc_number" in changes:
-        changes["doc_number"] = normalize_doc_number(changes["doc_number"]) or changes["doc_number"]
-    if "title" in changes and "doc_type" not in changes:
-        changes["doc_type"] = doc_type_of(changes["title"])
-    if "city" in changes and "province" not in changes:
-        changes["province"] = places.province_of(changes["city"])
-    return replace(facts, **changes)
+def _is_decree(number: str) -> bool:
+    return bool(re.search(r"令第\d+号$", number or ""))
 
 
-def json_type(value) -> str:
-    return {bool: "真假值", int: "数字", float: "数字", list: "列表", dict: "对象",
-            type(None): "null"}.get(type(value), type(value).__name__)
+def _is_national(issuer: str, title: str, doc_number: str) -> bool:
+    """A central body issued it: by issuer, else title, else 文号 prefix (no local issuer)."""
+    if issuer:
+        return bool(_NATIONAL_ISSUER.match(issuer))
+    if _NATIONAL_TITLE.match(title) and not places.first_place(title[:20]):
+        return True
+    return bool(_NATIONAL_DOC_NUMBER.match(doc_number))
+
+
+# the sidecar override lives in its own module; imported here, where callers look for it
+from indexer.overrides import YEAR_RANGE, apply_overrides, json_type  # noqa: E402,F401  (re-exported)

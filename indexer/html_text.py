@@ -62,13 +62,43 @@ def html_to_text(html: str) -> str:
         # libxml2 stops at a nesting depth it will not follow (a few thousand levels):
         # the page still has its words, read with the tags taken off
         return _without_tags(html)
+    box = _metadata_box(body)
     _drop_chrome(body, total)
     block = _find_body_block(body)
     lines = _render(block)
     title = _title_before(root, block)
     if title and title not in lines[:3]:
         lines.insert(0, title)
+    if box is not None and not _within(box[0], block) and not _within(block, box[0]):
+        lines = box[1] + lines
     return "\n".join(lines)
+
+
+# the 政府信息公开 box: a table or list naming several of these labels
+_BOX_LABEL = re.compile(r"索\s*引\s*号|发\s*文\s*机\s*关|发\s*布\s*机\s*[构关]|成\s*文\s*日\s*期|"
+                        r"发\s*文\s*字\s*号|文\s*号|主\s*题\s*分\s*类|有\s*效\s*性|文\s*件\s*状\s*态|"
+                        r"发\s*布\s*日\s*期|实\s*施\s*日\s*期")
+
+
+def _metadata_box(body):
+    """(element, its lines) of the page's metadata box, read before chrome removal: the box
+    may sit outside the article block (or be dropped as chrome) yet holds the document's
+    facts (issuer, 成文日期, 文号, 有效性), which `indexer.heads` reads off the top lines."""
+    for el in body.iter("table", "ul", "dl"):
+        if not isinstance(el.tag, str) or el.find(".//table") is not None:
+            continue
+        text = "".join(el.itertext())
+        if len(text) <= 2000 and len({re.sub(r"\s", "", m) for m in _BOX_LABEL.findall(text)}) >= 3:
+            return el, _render(el)
+    return None
+
+
+def _within(el, ancestor) -> bool:
+    while el is not None:
+        if el is ancestor:
+            return True
+        el = el.getparent()
+    return False
 
 
 _SCRIPTS = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.S | re.I)
@@ -174,7 +204,7 @@ def _descend(cur):
 def _title_before(root, block) -> str:
     """The page's heading (h1–h3, or a short *title* block) preceding the chosen block:
     the descent may leave it behind, and the document's title is worth keeping."""
-    if any(block.iter("h1", "h2")):
+    if any(True for _ in block.iter("h1", "h2")):
         return ""
     title = ""
     for el in root.iter():

@@ -10,6 +10,7 @@ from analyzers.targets import extract_targets
 from analyzers.units import assign_units
 from indexer.cleaning import clean_lines
 from indexer.facts import apply_overrides, extract_facts
+from indexer.heads import read_head
 from indexer.outline import split_clauses
 from indexer.records import Clause, Document
 
@@ -71,8 +72,11 @@ def parse_document(text: str, source: str, meta: dict | None = None,
     """Parse one document's text. `source` names the file (relative path), `meta` is the
     sidecar override (NAME.meta.json), `digest` the content hash of the file's bytes."""
     warnings: list[str] = []
-    lines = clean_lines(text)
-    facts = extract_facts(text, lines, source.rsplit("/", 1)[-1])
+    # the head readers take the metadata lines (export header, page box, red head, 文号
+    # line) as facts; cleaning and the outline get the body without them
+    head = read_head(text)
+    lines = clean_lines(head.text)
+    facts = extract_facts(head.text, lines, source.rsplit("/", 1)[-1], head=head)
     if meta:
         facts = apply_overrides(facts, meta, warnings)
     raw, notes = split_long_clauses(split_clauses(lines, facts.title))

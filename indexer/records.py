@@ -34,8 +34,16 @@ class DocFacts:
     year: int | None = None
     year_rule: str = ""        # which rule decided: date, doc_number, title, meta
     date: str = ""             # ISO yyyy-mm-dd when stated
-    doc_number: str = ""       # 文号, normalised to 〔YYYY〕
-    issuer: str = ""
+    doc_number: str = ""       # 文号, normalised to 〔YYYY〕; 令 numbers as 教育部令第13号
+    issuer: str = ""           # the lead (first) issuing body
+    # validity and standing (indexer.heads, indexer.validity)
+    status: str = ""           # 现行有效 / 已废止 / 已修改 / 征求意见稿 / 失效 / 尚未生效; "" unknown
+    effective_date: str = ""   # ISO 实施日期/施行日期
+    expiry: str = ""           # ISO end of 有效期
+    level: str = ""            # 国家 / 省 / 市 / 县区
+    co_issuers: list[str] = field(default_factory=list)   # 联合发文: the bodies after the lead
+    index_number: str = ""     # 索引号 of a gov page
+    effectiveness_level: str = ""   # 效力级别 as an export states it (部门规章 …)
 
 
 @dataclass

@@ -12,6 +12,8 @@ import re
 from typing import Callable
 
 _CN_NUM = "零〇一二三四五六七八九十百千两"
+DRAFT = "征求意见稿"
+_DRAFT_WORD = re.compile(r"征求意见|草案|送审稿|讨论稿")
 
 # (pattern, formatter) for one outline label, tried in order
 _LEVELS: list[tuple[re.Pattern, str, Callable[[re.Match], str]]] = [
@@ -60,11 +62,11 @@ def locator(clause: dict) -> str:
 
 
 def reference(clause: dict) -> str:
-    """《标题》（文号）第X部分第（X）条 — without the clause text."""
+    """《标题》（文号）第X部分第（X）条 — without the clause text. A draft's title says it
+    is one (the title keeps its （征求意见稿）; a status 征求意见稿 adds it when missing)."""
     title = (clause.get("title") or "").strip().strip("《》")
-    # a draft is cited as one: 《……（征求意见稿）》 (the status is a document fact)
-    if clause.get("status") == "征求意见稿" and title and "征求意见稿" not in title:
-        title += "（征求意见稿）"
+    if title and clause.get("status") == DRAFT and not _DRAFT_WORD.search(title):
+        title += f"（{DRAFT}）"          # a draft is cited as one: 《…（征求意见稿）》
     ref = f"《{title}》" if title else ""
     number = (clause.get("doc_number") or "").strip()
     if number:

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 JSONL_FIELDS = ("source", "doc_id", "title", "doc_type", "city", "province", "year", "date",
-                "doc_number", "issuer", "clause_id", "seq", "kind", "label", "heading", "path",
+                "doc_number", "issuer", "status", "effective_date", "expiry", "level", "co_issuers",
+                "index_number", "effectiveness_level", "clause_id", "seq", "kind", "label", "heading", "path",
                 "text", "units", "lead_units", "stages")
 
 
@@ -54,6 +55,12 @@ def _print_document(records: list[dict]) -> None:
                        ("province", "省份"), ("year", "年份"), ("date", "日期"),
                        ("doc_number", "文号"), ("issuer", "发文机关")):
         _out(f"  {label}：{r0[key] if r0[key] not in (None, '') else '—'}")
+    for key, label in (("status", "时效性"), ("effective_date", "施行日期"), ("expiry", "有效期至"),
+                       ("level", "发文级别"), ("co_issuers", "联合发文"), ("index_number", "索引号"),
+                       ("effectiveness_level", "效力级别")):
+        value = r0.get(key)
+        value = "、".join(value) if isinstance(value, list) else value
+        _out(f"  {label}：{value or '—'}")
     _out(f"  条款：{len(records)}")
     for r in records:
         path = " › ".join(r["path"])

@@ -88,8 +88,9 @@ def test_sample_000_title_joined_year_from_cited_doc_number():
 
 def test_sample_001_draft_attachment():
     f = facts_of("001")
-    assert f.title == "广元市“十四五”县域普通高中发展提升行动计划实施方案"
-    assert f.doc_type == "实施方案"
+    # a draft keeps its note in the title, as written, and says so in its status
+    assert f.title == "广元市“十四五”县域普通高中发展提升行动计划实施方案（征求意见稿）"
+    assert (f.doc_type, f.status, f.level) == ("实施方案", "征求意见稿", "市")
     assert (f.city, f.province, f.year, f.year_rule) == ("广元市", "四川省", 2022, "doc_number")
 
 
@@ -97,7 +98,8 @@ def test_sample_002_notice_carrying_plan():
     f = facts_of("002")
     assert f == DocFacts(title="盘锦市推进教育高质量发展行动计划", doc_type="行动计划", city="盘锦市",
                          province="辽宁省", year=2019, year_rule="date", date="2019-05-30",
-                         doc_number="盘政办发〔2019〕24号", issuer="盘锦市人民政府办公室")
+                         doc_number="盘政办发〔2019〕24号", issuer="盘锦市人民政府办公室",
+                         level="市", index_number="pjsrmzf-2019-000657")
 
 
 def test_sample_003_web_meta():

@@ -212,6 +212,18 @@ def test_doc_parsed_into_outline_and_units():
     assert doc.facts.title == "学前教育发展行动计划"
 
 
+def test_doc_falls_back_to_the_next_converter(monkeypatch):
+    if not shutil.which("catdoc"):
+        pytest.skip("catdoc not installed (bash scripts/install-system.sh)")
+    import indexer.loaders as loaders
+    failing = ("false", [shutil.which("false") or "/bin/false"])     # exits 1, prints nothing
+    monkeypatch.setattr(loaders, "DOC_CONVERTERS", (failing, loaders.DOC_CONVERTERS[0]))
+    assert "一、总体目标" in read_document(DOC_FIXTURE).split("\n")
+    monkeypatch.setattr(loaders, "DOC_CONVERTERS", (failing,))
+    with pytest.raises(UnreadableFile, match="另存为 .docx"):
+        read_document(DOC_FIXTURE)
+
+
 def test_doc_without_converter_is_one_clear_line(tmp_path, monkeypatch):
     import indexer.loaders as loaders
     monkeypatch.setattr(loaders, "DOC_CONVERTERS", (("catdoc", ["/nonexistent/catdoc"]),))
@@ -316,3 +328,22 @@ def test_index_ocr_flag_end_to_end(tmp_path, capsys):
     assert main(["index", str(corpus), "--index", str(tmp_path / "ix"), "--ocr"]) == 0
     err = capsys.readouterr().err
     assert "较慢" in err and "跳过 scan.pdf" not in err and "写入 3 条" in err
+
+
+def test_ocr_progress_bar_only_on_a_terminal_outside_ci(monkeypatch):
+    import indexer.ocr as ocr
+
+    class Stream:
+        def __init__(self, tty):
+            self.tty = tty
+
+        def isatty(self):
+            return self.tty
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setattr(ocr.sys, "stderr", Stream(True))
+    assert ocr._show_progress()
+    monkeypatch.setenv("CI", "1")
+    assert not ocr._show_progress()
+    monkeypatch.delenv("CI")
+    monkeypatch.setattr(ocr.sys, "stderr", Stream(False))
+    assert not ocr._show_progress()

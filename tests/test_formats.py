@@ -310,8 +310,8 @@ def test_ocr_requested_but_tesseract_missing(tmp_path, monkeypatch):
 
 def test_tidy_ocr_text():
     from indexer.ocr import tidy_ocr_text
-    assert tidy_ocr_text("教 育 局 负 责\n\n(一 ) 加强 建设 。\x0cSchool Act 2020") == \
-        "教育局负责\n(一)加强建设。\nSchool Act 2020"
+    assert tidy_ocr_text("教 育 局 负 责\n\n(一 ) 加强 建设 。\x0cSchool Act 2020\n(2 ) 落实") == \
+        "教育局负责\n(一)加强建设。\nSchool Act 2020\n(2)落实"
 
 
 def test_index_ocr_flag_end_to_end(tmp_path, capsys):

@@ -17,9 +17,15 @@ count where no stage is named outright in the sentence or the section, which the
 decides what they refer to.  Text evidence must reach TEXT_THRESHOLD in a long
 clause but only half a point per sentence in a short one.
 
-A sentence naming four or more stages (幼儿园、中小学、高校教师; a goals paragraph
-listing every stage's enrolment rate) is a statement about education in general and
-gives no evidence at all.
+A sentence naming four or more things (a goals paragraph listing every stage's
+enrolment rate), or the levels from school to university (幼儿园、中小学、高校教师, the
+long form of 大中小幼), is a statement about education in general and gives no evidence
+at all; so is a clause whose sentences between them do (a funding clause giving each
+stage a sentence). 中小学 counts as one thing: 学前、中小学、中职 names three.  A keyword
+spanning stages (中小学 = 义务教育 + 普通高中) is not ambiguous the way 大班额 is: beside
+a peer named outright it names its stages as plainly.  A stage named as a yardstick
+(高于当地普通高中) is no evidence.  A clause handing out tasks to two or three stages,
+each in a stretch of sentences of its own, is about each of them (BUNDLE_THRESHOLD).
 """
 from __future__ import annotations
 
@@ -41,6 +47,7 @@ GENERAL_ENUMERATION = 4     # stages named in one sentence that make it a genera
 SECTION_FACTOR = 2.0        # a heading/path keyword of weight 1 decides on its own
 TITLE_FACTOR = 2.0          # … and so does the title, when it applies at all
 TEXT_THRESHOLD = 2.0        # text evidence needed in a long clause (two sentences)
+BUNDLE_THRESHOLD = 1.0      # … in a clause of tasks for two or three stages (one sentence)
 _SENTENCE_END = re.compile(r"[。！？!?\n]+")
 
 
@@ -117,20 +124,79 @@ def _sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(text) if re.search(r"[\u4e00-\u9fff]", s)]
 
 
+# a stage named as the yardstick of another ("中职生均拨款可适当高于当地普通高中",
+# "参照义务教育标准") is not what the sentence is about
+_BENCHMARK = re.compile(r"(?:参照|比照|参考|高于|低于|不低于|不高于|相当于|等同于|看齐)"
+                        r"(?:当地|本地|同级|同类|全国|全省|全市|本市|本省)?(?:公办)?$")
+
+
+def _is_general(keywords: list[dict[str, float]]) -> bool:
+    """Four or more things named, or four stages spanning the levels from school to
+    university spelled out (幼儿园、中小学、高校: the long form of 大中小幼, "teachers of
+    every level")."""
+    covered: set[str] = set()
+    for weights in keywords:
+        stages = {st for st, w in weights.items() if w >= 0.5}
+        if len(stages) > 1 or any(w >= 1 for w in weights.values()):
+            covered |= stages          # a one-stage hint (高校毕业生, 大班额) names no level
+    return _referents(keywords) >= GENERAL_ENUMERATION or (
+        len(covered) >= GENERAL_ENUMERATION and "高等教育" in covered
+        and bool(covered & {"学前教育", "义务教育"}))
+
+
+def _referents(keywords: list[dict[str, float]]) -> int:
+    """How many distinct things a span of text names, from its keywords' stages: every
+    stage named outright (weight 1) is one; a keyword spanning several stages (中小学 =
+    义务教育 + 普通高中) is ONE more unless its stages are all named otherwise — 学前、中小学、
+    中职 names three things, not four stages. A one-stage hint (大班额) names nothing by
+    itself: it means the stage around it."""
+    singles: set[str] = set()
+    spans: set[frozenset[str]] = set()
+    for weights in keywords:
+        stages = frozenset(st for st, w in weights.items() if w >= 0.5)
+        outright = {st for st, w in weights.items() if w >= 1}
+        if outright:
+            singles |= outright
+        elif len(stages) > 1:
+            spans.add(stages)
+    return len(singles) + sum(1 for sp in spans if not sp <= singles)
+
+
+def _own_referents(pieces: list[tuple[dict[str, float], list]]) -> set[frozenset[str]]:
+    """The things (a stage, or the stages 中小学 spans) that the clause gives a stretch of
+    its own: named alone in their sentences, at least twice over those sentences
+    (职业院校 … 中职学校 …). One sentence naming 高中阶段学校 once is an example given
+    in passing, not a task of that stage."""
+    mentions: dict[frozenset[str], int] = {}
+    for _, kinds in pieces:
+        if _referents(kinds) != 1:
+            continue
+        outright = {st for weights in kinds for st, w in weights.items() if w >= 1}
+        spans = {st for weights in kinds for st, w in weights.items() if w >= 0.5}
+        key = frozenset(outright or spans)
+        mentions[key] = mentions.get(key, 0) + sum(
+            1 for weights in kinds if any(weights.get(st, 0) >= 0.5 for st in key))
+    return {key for key, n in mentions.items() if n >= 2}
+
+
 def _sentence_evidence(sentence: str, table: KeywordTable, source: str,
-                       keywords: list) -> dict[str, float] | None:
-    """Per stage, the strongest keyword of one sentence; None for a general statement."""
+                       keywords: list) -> tuple[dict[str, float], list[dict[str, float]]] | None:
+    """Per stage, the strongest keyword of one sentence, and each keyword's stage weights;
+    None for a general statement."""
     found: dict[str, float] = {}
-    words = []
-    for _, _, word in table.find(sentence):
-        for stage, weight in table.weights[word].items():
+    words, kinds = [], []
+    for start, _, word in table.find(sentence):
+        weights = table.weights[word]
+        if not weights or _BENCHMARK.search(sentence[max(0, start - 8):start]):
+            continue
+        for stage, weight in weights.items():
             found[stage] = max(found.get(stage, 0.0), weight)
-        if table.weights[word]:
-            words.append(word)
-    if sum(1 for w in found.values() if w >= 0.5) >= GENERAL_ENUMERATION:
+        words.append(word)
+        kinds.append(weights)
+    if _is_general(kinds):
         return None
     keywords.extend((source, w) for w in words)
-    return found
+    return found, kinds
 
 
 def _named(evidence: dict[str, float]) -> set[str]:
@@ -145,6 +211,29 @@ def _best(pieces: list[dict[str, float]]) -> dict[str, float]:
     return out
 
 
+def _resolve(found: dict[str, float], kinds: list[dict[str, float]],
+             named: set[str]) -> dict[str, float]:
+    """A sentence's evidence once its weak keywords are read in context. A one-stage hint
+    (大班额) names whatever stage the sentence or section names outright, so it is dropped
+    for its own stage when another is named. A keyword spanning stages (中小学) is not
+    ambiguous about being a stage: the context picks among its stages when it names one
+    of them (中小学 in a 普通高中 section is that section's), and otherwise it keeps them
+    all (中小学 beside 中职 and 学前 is still 义务教育 and 普通高中)."""
+    if not named:
+        return dict(found)
+    keep: dict[str, float] = {}
+    for weights in kinds:
+        stages = {st for st, w in weights.items() if w > 0}
+        spanning = len({st for st in stages if weights[st] >= 0.5}) > 1
+        peer = spanning and not stages & named
+        for stage, w in weights.items():
+            if w < 1 and stage not in named and not peer:
+                continue
+            # 中小学 listed beside 职业学校 names its levels as plainly as its peer does
+            keep[stage] = max(keep.get(stage, 0.0), 1.0 if peer and w >= 0.5 else w)
+    return keep
+
+
 def explain_stages(text: str, heading: str = "", path: Sequence[str] = (), title: str = "",
                    *, table: KeywordTable | None = None) -> StageEvidence:
     """Score every stage for one clause; see the module docstring for the rules."""
@@ -152,37 +241,44 @@ def explain_stages(text: str, heading: str = "", path: Sequence[str] = (), title
     keywords: list[tuple[str, str]] = []
     general = 0
 
-    def evidence(source: str, piece_text: str) -> list[dict[str, float]]:
+    def evidence(source: str, piece_text: str) -> list[tuple[dict[str, float], list]]:
         nonlocal general
         out = []
         for sentence in _sentences(normalize(piece_text)):
             found = _sentence_evidence(sentence, table, source, keywords)
             if found is None:
                 general += 1
-            elif found:
+            elif found[0]:
                 out.append(found)
         return out
 
+    def best(pieces) -> dict[str, float]:
+        return _best([found for found, _ in pieces])
+
     # the nearest level naming a stage speaks for the clause: an item headed
     # 老年教育 filed under a 职业教育 chapter is 终身教育, not both
-    levels = [_best(evidence("heading", heading))]
-    levels += [_best(evidence("path", p)) for p in reversed(path)]
+    levels = [best(evidence("heading", heading))]
+    levels += [best(evidence("path", p)) for p in reversed(path)]
     section = next((lv for lv in levels if any(w >= 1 for w in lv.values())),
                    _best(levels))
-    title_ev = _best(evidence("title", title))
+    title_ev = best(evidence("title", title))
     # the title is only the default context: any stage named by the section wins
     title_used = bool(title_ev) and not any(w >= 1 for w in section.values())
     context = _named(section) | (_named(title_ev) if title_used else set())
 
+    text_pieces = evidence("text", text)
+    # a clause whose sentences, between them, name four or more stages (a funding
+    # clause giving each stage its sentence) is about education in general, as a
+    # sentence enumerating them is
+    all_kinds = [k for _, kinds in text_pieces for k in kinds]
+    own = _own_referents(text_pieces)
     text_ev: dict[str, float] = {}
-    for found in evidence("text", text):
-        named = _named(found) | context
-        for stage, w in found.items():
-            # weak evidence is ambiguous (大班额, 中小学): a stage named outright in
-            # the sentence or the section decides what it refers to
-            if w < 1 and named and stage not in named:
-                continue
-            text_ev[stage] = text_ev.get(stage, 0.0) + w
+    if not _is_general(all_kinds):
+        for found, kinds in text_pieces:
+            for stage, w in _resolve(found, kinds, _named(found) | context).items():
+                text_ev[stage] = text_ev.get(stage, 0.0) + w
+    else:
+        general += 1
 
     scores = {}
     for stage in STAGES:
@@ -195,7 +291,15 @@ def explain_stages(text: str, heading: str = "", path: Sequence[str] = (), title
     # one-sentence clause is its whole topic, one sentence of ten is a passing remark
     n = max(1, len(_sentences(normalize(text))))
     threshold = min(TEXT_THRESHOLD, 0.5 * n)
-    stages = [s for s in STAGES if scores.get(s, 0.0) >= threshold]
+    # … but a clause that hands out tasks to two or three stages, one stretch of
+    # sentences each (中小学 teachers, then 中职, then 幼儿园), is about each of them:
+    # a stage with sentences of its own there is no passing remark. Only where the
+    # section and title name no stage: under a 职业教育 chapter the chapter is the
+    # topic, and a 大学 partner named in passing stays a passing remark.
+    bundle = len(own) >= 2 and not context and not _is_general(all_kinds)
+    own_stages = set().union(*own) if bundle else set()
+    stages = [s for s in STAGES if scores.get(s, 0.0) >= (
+        min(threshold, BUNDLE_THRESHOLD) if s in own_stages else threshold)]
     return StageEvidence(stages, scores, threshold, section, text_ev, title_ev,
                          title_used, general, keywords)
 

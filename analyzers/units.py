@@ -3,7 +3,8 @@
 Chinese plans name them after a task: inline "（责任单位：市教育局、市财政局）", a trailing
 line "责任单位：…", "牵头单位：…；配合单位：…", or "（市教育局牵头）". Which unit leads
 follows the convention the document states once ("逗号前为牵头单位", "列首位为牵头单位，
-下同"); without one, only explicit 牵头 markings make lead units.
+下同"), for all its lists wherever it is stated; without one, explicit 牵头 markings make
+lead units, and so does being the only unit named.
 """
 from __future__ import annotations
 
@@ -83,9 +84,43 @@ def find_unit_specs(text: str) -> list[tuple[int, int]]:
     return sorted(spans)
 
 
+def _split_outside_brackets(text: str, seps: str) -> list[str]:
+    """`text` cut at the separators that stand outside brackets: 各县（市、区）政府 is one
+    name, its 、 lists the kinds of county-level place, not units."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in _OPENERS:
+            depth += 1
+        elif ch in _CLOSERS:
+            depth = max(0, depth - 1)
+        elif ch in seps and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
+# a piece that is only a level word (各区 in 各区、市政府): the places listed share the
+# organ named after the last of them, so the list is one collective unit
+_LEVEL_ONLY = re.compile(rf"^\s*各?[{_LEVEL_CHARS}](?:、[{_LEVEL_CHARS}])*\s*$")
+
+
+def _join_level_lists(pieces: list[str]) -> list[str]:
+    """各区、市政府 → one piece: 区政府 and 市政府 are not two units here. "各区、市" names the
+    districts and county-level cities of the city, and splitting would credit 市政府 — the
+    city's own government, a different body — with their tasks."""
+    out: list[str] = []
+    for piece in pieces:
+        if out and _LEVEL_ONLY.match(out[-1]) and piece.strip()[:1] in _LEVEL_CHARS:
+            out[-1] = out[-1].strip() + "、" + piece.strip()
+        else:
+            out.append(piece)
+    return out
+
+
 def _split_names(segment: str) -> list[str]:
     names: list[str] = []
-    for raw in re.split(r"[、；;/]", segment):
+    for raw in _join_level_lists(_split_outside_brackets(segment, "、；;/")):
         # 市委和市政府 → two units; 人力资源和社会保障局 stays one
         parts = re.split(rf"(?<=[局委办府厅院会部])[和及与](?=[{_LEVEL_CHARS}各]|{'|'.join(_BARE)})", raw)
         names.extend(parts)
@@ -93,7 +128,10 @@ def _split_names(segment: str) -> list[str]:
     for name in names:
         name = re.sub(r"^\s*由|\s+", "", name)
         name = re.sub(r"等(?:有关|相关)?(?:单位|部门)?$", "", name.strip("。.，,：:；;"))
-        name = name.strip("（()）")
+        if name.count("（") + name.count("(") == name.count("）") + name.count(")"):
+            name = re.sub(r"^[（(]([^（()）]*)[)）]$", r"\1", name)     # a wholly bracketed name
+        else:
+            name = name.strip("（()）")
         if not name or "牵头单位" in name or "下同" in name or len(name) > 30:
             continue
         if name.endswith("党委政府") and len(name) > 4:
@@ -108,19 +146,24 @@ def _split_names(segment: str) -> list[str]:
     return out
 
 
-def _parse_spec(spec: str, convention: str | None) -> tuple[list[str], list[str]]:
-    """(units, leads) of one responsibility statement, names as written."""
+_PARTNER_LABELS = ("配合单位", "配合部门", "协办单位", "参与单位", "协同单位")
+
+
+def _parse_spec(spec: str, convention: str | None) -> tuple[list[str], list[str], list[str]]:
+    """(units, leads, principals: the units not named as mere partners) of one
+    responsibility statement, names as written."""
     spec = _NOTE.sub("", spec)
     spec = "。".join(s for s in spec.split("。") if not (_convention(s) or _CARRY.search(s)))
     pieces = _ANY_LABEL.split(spec)
     labelled = [("", pieces[0])] + list(zip(pieces[1::2], pieces[2::2]))
     units: list[str] = []
     leads: list[str] = []
+    principals: list[str] = []
     first_group: list[str] | None = None
     for label, body in labelled:
         if label and label not in _UNIT_LABELS:
             continue                                      # 完成时限：2020年底
-        groups = [g for g in re.split(r"[，,]", body) if g.strip()]
+        groups = [g for g in _split_outside_brackets(body, "，,") if g.strip()]
         for g in groups:
             names = _split_names(_LEAD_MARK.sub("牵头", g))
             group_units = []
@@ -131,40 +174,69 @@ def _parse_spec(spec: str, convention: str | None) -> tuple[list[str], list[str]
                     continue
                 if label in _LEAD_LABELS or (role and role[1].startswith("牵头")):
                     leads.append(bare)
+                if label not in _PARTNER_LABELS and not (role and role[1] in ("配合", "参与", "协助", "协同")):
+                    principals.append(bare)
                 group_units.append(bare)
             if first_group is None and group_units:
                 first_group = group_units
             units += group_units
     if not leads and units and convention:
         leads = units[:1] if convention == FIRST else list(first_group or [])
-    return units, leads
+    return units, leads, principals
+
+
+def _outside_specs(text: str, spans: list[tuple[int, int]]) -> str:
+    for a, b in reversed(spans):
+        text = text[:a] + text[b:]
+    return text
+
+
+def document_convention(clause_texts: list[str]) -> str | None:
+    """Which listed unit leads, as ONE document states it: a convention is a statement
+    about how the whole document lists its units, wherever the drafter wrote it. Stated
+    at item （三） with 下同 ("逗号前为牵头单位，下同") it also explains items （一） and （二），
+    which list their units the same way; a bare note ("排在第一位的为牵头单位") states it
+    too. First the convention said to carry (下同/后同) or stated outside any
+    responsibility statement (the preamble, a note of its own); else the one the
+    statements state, when they agree. None when the document states none."""
+    carried, local = [], []
+    for text in clause_texts:
+        spans = find_unit_specs(text)
+        outside = _convention(_outside_specs(text, spans))
+        if outside:
+            carried.append(outside)
+        for a, b in spans:
+            conv = _convention(text[a:b])
+            if conv:
+                (carried if _CARRY.search(text[a:b]) else local).append(conv)
+    if carried:
+        return carried[0]
+    return local[0] if local and len(set(local)) == 1 else None
 
 
 def assign_units(clause_texts: list[str]) -> list[tuple[list[str], list[str]]]:
     """(units, lead_units) for each clause text of ONE document, in document order.
 
-    A convention stated outside any responsibility statement (e.g. in the preamble) holds
-    for all later clauses; one stated inside a statement holds for that clause and, with
-    下同, for the clauses after it."""
-    carried: str | None = None
+    Decided once all clauses are read: the document's convention (document_convention)
+    applies to every clause, before and after the place it is stated; a clause whose own
+    statement states another convention follows its own. A clause naming one responsible
+    unit besides its partners (配合单位) has that unit as its lead: no one else can lead."""
+    convention = document_convention(clause_texts)
     result = []
     for text in clause_texts:
-        spans = find_unit_specs(text)
-        outside = text
-        for a, b in reversed(spans):
-            outside = outside[:a] + outside[b:]
-        carried = _convention(outside) or carried
         units: list[str] = []
         leads: list[str] = []
-        for a, b in spans:
+        principals: list[str] = []
+        for a, b in find_unit_specs(text):
             spec = text[a:b]
-            local = _convention(spec)
-            if local and _CARRY.search(spec):
-                carried = local
-            u, l = _parse_spec(spec, local or carried)
+            u, l, p = _parse_spec(spec, _convention(spec) or convention)
             units += u
             leads += l
-        result.append((_dedupe(units), _dedupe(leads)))
+            principals += p
+        units, leads, principals = _dedupe(units), _dedupe(leads), _dedupe(principals)
+        if not leads and len(principals) == 1:
+            leads = principals
+        result.append((units, leads))
     return result
 
 
@@ -195,6 +267,7 @@ def normalize_unit(name: str) -> str:
     s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name)).replace("(", "（").replace(")", "）").strip("。，,；;：:")
     s = re.sub(r"^中共", "", s)
     s = re.sub(r"^各(?=[^级地类])", "", s)
+    s = re.sub(rf"^([{_LEVEL_CHARS}](?:、[{_LEVEL_CHARS}])+)", lambda m: m[1].replace("、", ""), s)
     s = _COLLECTIVE_COUNTY.sub("县区", s)
     s = s.replace("人民政府", "政府")
     aliases = _aliases()

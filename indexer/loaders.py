@@ -20,7 +20,7 @@ from indexer.textcodec import MIXED, UnreadableFile, decode_bytes
 __all__ = ["SUPPORTED_SUFFIXES", "UnreadableFile", "iter_source_files", "read_document",
            "decode_bytes", "html_to_text", "meta_for", "META_SUFFIX"]
 
-SUPPORTED_SUFFIXES = {".txt", ".md", ".html", ".htm", ".docx", ".pdf"}
+SUPPORTED_SUFFIXES = {".txt", ".md", ".html", ".htm", ".docx", ".doc", ".pdf"}
 META_SUFFIX = ".meta.json"
 MAX_BYTES = 200 * 1024 * 1024     # larger files are not policy documents; refuse, don't swap
 MAX_DOCX_UNPACKED = 256 * 1024 * 1024   # a docx's parts once inflated (text, images …)
@@ -58,14 +58,15 @@ _XML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _HTML_SNIFF = re.compile(rb"^\s*(?:<!doctype\s+html|<html[\s>]|<head[\s>])", re.I)
 
 
-def read_document(path: Path | str) -> str:
+def read_document(path: Path | str, *, ocr: bool = False) -> str:
     """The text of one document, paragraphs separated by "\\n". Raises UnreadableFile."""
-    return load_document(path)[1]
+    return load_document(path, ocr=ocr)[1]
 
 
-def load_document(path: Path | str) -> tuple[bytes, str, list[str]]:
+def load_document(path: Path | str, *, ocr: bool = False) -> tuple[bytes, str, list[str]]:
     """(the file's bytes, its text, notes for the user): callers that hash the file need
-    not read it twice; a note says e.g. that the file mixed two encodings."""
+    not read it twice; a note says e.g. that the file mixed two encodings. With `ocr`,
+    PDF pages without a text layer are read by OCR (slow; indexer.ocr)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -85,8 +86,10 @@ def load_document(path: Path | str) -> tuple[bytes, str, list[str]]:
     try:
         if suffix == ".docx":
             text = _docx_text(data)
+        elif suffix == ".doc":
+            text = _doc_text(data)
         elif suffix == ".pdf":
-            text = _pdf_text(data)
+            text = _pdf_text(data, ocr, path.name, notes)
         else:
             text, codec = _text_file(data, suffix)
             if codec == MIXED:
@@ -132,8 +135,8 @@ def _declared_charset(data: bytes) -> str | None:
 
 
 def _docx_text(data: bytes) -> str:
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise UnreadableFile("这是旧版 Word（.doc）文件，请另存为 .docx")
+    if data[:8] == OLE_MAGIC:
+        return _doc_text(data)           # an old .doc renamed .docx: read it as one
     if not data.startswith(b"PK"):
         raise UnreadableFile("docx 文件损坏")
     import io
@@ -154,7 +157,7 @@ def _docx_text(data: bytes) -> str:
     try:
         document = docx.Document(io.BytesIO(data))
         lines: list[str] = []
-        _docx_blocks(document.iter_inner_content(), lines)
+        _docx_blocks(document.iter_inner_content(), lines, _list_numberer(document))
     except UnreadableFile:
         raise
     except (RecursionError, MemoryError):
@@ -164,10 +167,27 @@ def _docx_text(data: bytes) -> str:
     return "\n".join(lines)
 
 
-def _docx_blocks(blocks, lines: list[str]) -> None:
+def _list_numberer(document):
+    """The document's Word list numbering (labels such as 一、 that live outside the text)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from lxml import etree
+
+    from indexer.docx_numbering import ListNumberer
+    try:
+        numbering = document.part.part_related_by(RT.NUMBERING).blob
+    except (KeyError, AttributeError):
+        numbering = None
+    styles = etree.tostring(document.styles.element) if numbering else None
+    return ListNumberer(numbering, styles)
+
+
+def _docx_blocks(blocks, lines: list[str], numberer=None) -> None:
     """Paragraphs and tables in body order. A table row is one line, its cells joined by
-    tabs (a row of a 责任分工 table is one clause); merged cells are counted once."""
+    tabs (a row of a 责任分工 table is one clause); merged cells are counted once.
+    A paragraph numbered by Word's list feature gets the label Word shows before it."""
     from docx.table import Table
+
+    from indexer.docx_numbering import paragraph_numbering
     for block in blocks:
         if isinstance(block, Table):
             for row in block.rows:
@@ -178,7 +198,7 @@ def _docx_blocks(blocks, lines: list[str]) -> None:
                         continue
                     seen.add(id(cell._tc))
                     inner: list[str] = []
-                    _docx_blocks(cell.iter_inner_content(), inner)
+                    _docx_blocks(cell.iter_inner_content(), inner, numberer)
                     parts = [s for s in (t.strip() for t in inner) if s]
                     if len(parts) > 1 and any(len(s) > 40 for s in parts):
                         nested.extend(parts)     # a cell holding running text: keep its paragraphs
@@ -188,10 +208,62 @@ def _docx_blocks(blocks, lines: list[str]) -> None:
                     lines.append("\t".join(cells))
                 lines.extend(nested)
         else:
-            lines.append(block.text)
+            label = numberer.label(paragraph_numbering(block._p)) if numberer else ""
+            text = block.text
+            # an empty numbered paragraph still counts (Word shows its number) but is no line
+            lines.append(label + text.lstrip() if label and text.strip() else text)
 
 
-def _pdf_text(data: bytes) -> str:
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"     # Word 97–2003 (and other OLE2) files
+DOC_TIMEOUT = 120                                     # seconds for one .doc conversion
+# Debian's converters of Word 97–2003 files, tried in order. catdoc reads the small files
+# antiword refuses ("text stream too small"); both decode the UTF-16 text pieces Chinese
+# .doc files hold. -w / -w 0: one paragraph per line, no rewrapping at 80 columns.
+DOC_CONVERTERS = (("catdoc", ["catdoc", "-w", "-d", "utf-8"]),
+                  ("antiword", ["antiword", "-w", "0", "-m", "UTF-8.txt"]))
+DOC_NEEDS = "旧版 Word（.doc）文件需要 catdoc 或 antiword 才能读取（运行 scripts/install-system.sh 安装，或另存为 .docx）"
+
+
+def _doc_text(data: bytes) -> str:
+    """Text of a Word 97–2003 .doc through catdoc, else antiword. A .doc that is really
+    a .docx, an HTML page or RTF (web sites serve all three as .doc) is read as what it is."""
+    if data.startswith(b"PK"):
+        return _docx_text(data)
+    if _HTML_SNIFF.match(data[:512]):
+        return _text_file(data, ".html")[0]
+    if data.lstrip()[:5] == b"{\\rtf":
+        raise UnreadableFile("这是 RTF 文件（扩展名为 .doc），请用 Word 另存为 .docx")
+    if data[:8] != OLE_MAGIC:
+        raise UnreadableFile(".doc 文件损坏（不是 Word 97–2003 文档）")
+    import shutil
+    import subprocess
+    import tempfile
+    installed = [(name, cmd) for name, cmd in DOC_CONVERTERS if shutil.which(cmd[0])]
+    if not installed:
+        raise UnreadableFile(DOC_NEEDS)
+    failures = []
+    # the converters read a named file; the bytes are already in memory (and hashed)
+    with tempfile.NamedTemporaryFile(suffix=".doc") as tmp:
+        tmp.write(data)
+        tmp.flush()
+        for name, cmd in installed:
+            try:
+                done = subprocess.run(cmd + [tmp.name], capture_output=True, timeout=DOC_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                failures.append(f"{name} 超时")
+                continue
+            except OSError as exc:
+                failures.append(f"{name} 无法运行（{exc.strerror or exc}）")
+                continue
+            text = done.stdout.decode("utf-8", "replace")
+            if done.returncode == 0 and text.strip():
+                return text
+            err = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            failures.append(f"{name}：{err[-1][:80] if err else '无输出'}")
+    raise UnreadableFile(f".doc 文件无法读取（{'；'.join(failures)}），请用 Word 另存为 .docx")
+
+
+def _pdf_text(data: bytes, ocr: bool = False, name: str = "", notes: list[str] | None = None) -> str:
     head = data[:1024]
     if b"%PDF-" not in head:
         raise UnreadableFile("PDF 文件损坏")
@@ -212,12 +284,34 @@ def _pdf_text(data: bytes) -> str:
         raise UnreadableFile("PDF 文件损坏") from exc
     finally:
         quiet.setLevel(level)
-    # pdfminer separates its layout boxes by blank lines and pages by form feeds; neither
-    # is a paragraph break in a wrapped page, so every break becomes a plain line break
-    # and cleaning decides from punctuation, numbering and line width what to join.
-    lines = [ln for ln in _unify_breaks(text).split("\n") if ln.strip()]
+    # pdfminer ends every page with a form feed: a page with nothing before its form
+    # feed has no text layer (a scanned page)
+    pages = text.split("\x0c")
+    if len(pages) > 1 and not pages[-1].strip():
+        pages.pop()
+    blank = [i + 1 for i, page in enumerate(pages) if not page.strip()]
+    if ocr and blank:
+        from indexer.ocr import OcrUnavailable, ocr_pdf_pages
+        try:
+            read = ocr_pdf_pages(data, blank, name)
+        except OcrUnavailable as exc:
+            if len(blank) == len(pages):
+                raise UnreadableFile(f"PDF 无文字层（可能是扫描件）；--ocr {exc}") from exc
+            read = {}
+            if notes is not None:
+                notes.append(f"{len(blank)} 页没有文字层，未识别：--ocr {exc}")
+        for page, page_text in read.items():
+            pages[page - 1] = page_text
+        if read and notes is not None:
+            notes.append(f"{len(read)} 页没有文字层，已用 OCR 识别，文字可能有误，请核对")
+    # pdfminer separates its layout boxes by blank lines; neither they nor page ends are
+    # paragraph breaks in a wrapped page, so every break becomes a plain line break and
+    # cleaning decides from punctuation, numbering and line width what to join.
+    lines = [ln for ln in _unify_breaks("\n".join(pages)).split("\n") if ln.strip()]
     if not "".join(lines).strip():
-        raise UnreadableFile("PDF 无文字层（可能是扫描件）")
+        if ocr:
+            raise UnreadableFile("PDF 无文字层，OCR 也未识别出文字（扫描质量过低或不是中文）")
+        raise UnreadableFile("PDF 无文字层（可能是扫描件），可用 --ocr 识别")
     return "\n".join(lines)
 
 

@@ -99,11 +99,12 @@ def file_digest(path: Path, data: bytes | None = None) -> str:
     return content_hash(data)
 
 
-def parse_file(path: Path, source: str) -> tuple[str, str, list[dict] | None, str, list[str]]:
+def parse_file(path: Path, source: str, ocr: bool = False
+               ) -> tuple[str, str, list[dict] | None, str, list[str]]:
     """(source, digest, clause records or None, reason if unreadable, warnings).
-    Top-level so a process pool can run it."""
+    Top-level so a process pool can run it. `ocr`: read scanned PDF pages by OCR."""
     try:
-        data, text, notes = load_document(path)
+        data, text, notes = load_document(path, ocr=ocr)
         digest = file_digest(path, data)
         meta, warnings = meta_for(path)
         warnings = notes + warnings
@@ -137,7 +138,7 @@ def indexed_sources(ix) -> dict[str, str]:
 
 def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False,
                 prune: bool = False, progress: bool = False, procs: int | None = None,
-                log: Callable[[str], None] = print) -> IndexReport:
+                log: Callable[[str], None] = print, ocr: bool = False) -> IndexReport:
     """Index new and changed files; with `prune`, drop files no longer present; with
     `rebuild`, replace everything. Unreadable files are reported and keep their old clauses.
 
@@ -188,7 +189,7 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
             for src in gone:
                 writer.delete_by_term("source", src)
                 report.removed += 1
-            for source, digest, records, reason, warnings in _parse_all(todo, procs, progress, bulk):
+            for source, digest, records, reason, warnings in _parse_all(todo, procs, progress, bulk, ocr):
                 report.warnings.extend((source, w) for w in warnings)
                 for w in warnings:
                     log(f"提示 {source}：{w}")
@@ -315,15 +316,17 @@ def _sub_writers_die_with_parent() -> None:
     multiproc.SubWriterTask = SubWriterTask
 
 
-def _parse_all(todo, procs: int, progress: bool, writer_has_procs: bool):
+def _parse_all(todo, procs: int, progress: bool, writer_has_procs: bool, ocr: bool = False):
     """Parse files in order. When Whoosh's multiprocess writer already keeps both cores
-    busy, parsing stays in this process (a parse pool would only add memory)."""
+    busy, parsing stays in this process (a parse pool would only add memory). With OCR
+    too: Tesseract uses every core itself, and its per-page progress bar needs the
+    terminal to itself."""
     bar = None
     if progress:
         from tqdm import tqdm
         bar = tqdm(total=len(todo), unit="文件", desc="索引", leave=False)
     try:
-        if procs > 1 and len(todo) >= 50 and not writer_has_procs:
+        if procs > 1 and len(todo) >= 50 and not writer_has_procs and not ocr:
             with ProcessPoolExecutor(max_workers=procs, initializer=die_with_parent) as pool:
                 for out in pool.map(parse_file, *zip(*todo), chunksize=8):
                     if bar:
@@ -331,7 +334,7 @@ def _parse_all(todo, procs: int, progress: bool, writer_has_procs: bool):
                     yield out
         else:
             for path, src in todo:
-                out = parse_file(path, src)
+                out = parse_file(path, src, ocr)
                 if bar:
                     bar.update()
                 yield out

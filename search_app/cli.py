@@ -24,6 +24,7 @@ def _err(line: str) -> None:
 def cmd_parse(args) -> int:
     from indexer.loaders import iter_source_files
     from indexer.writer import source_name, parse_file
+    _announce_ocr(args)
     read = skipped = 0
     for root in map(Path, args.paths):
         if not root.exists():
@@ -31,7 +32,8 @@ def cmd_parse(args) -> int:
             skipped += 1
             continue
         for path in iter_source_files([root]):
-            source, _, records, reason, warnings = parse_file(path, source_name(path, root))
+            source, _, records, reason, warnings = parse_file(path, source_name(path, root),
+                                                              args.ocr)
             for w in warnings:
                 _err(f"注意 {source}：{w}")
             if records is None:
@@ -88,10 +90,23 @@ def cmd_index(args) -> int:
         if not p.exists():
             _err(f"路径不存在：{p}")
             return 2
+    _announce_ocr(args)
     report = build_index(paths, _index_dir(args), rebuild=args.rebuild, prune=args.prune,
-                         progress=sys.stderr.isatty() or args.progress, log=_err)
+                         progress=sys.stderr.isatty() or args.progress, log=_err, ocr=args.ocr)
     _err(report.summary())
     return 1 if report.skipped else 0     # README: 0 all read, 1 some skipped, 2 usage
+
+
+def _announce_ocr(args) -> None:
+    """--ocr is slow and needs system programs: say both before the run starts."""
+    if not getattr(args, "ocr", False):
+        return
+    from indexer.ocr import missing_tools
+    problem = missing_tools()
+    if problem:
+        _err(f"--ocr 无法使用：{problem}；没有文字层的 PDF 将被跳过")
+    else:
+        _err("--ocr：没有文字层的 PDF 页将用 Tesseract（chi_sim）逐页识别，每页需数秒，较慢 …")
 
 
 def ensure_index(index_dir: Path) -> None:
@@ -277,6 +292,7 @@ def main(argv=None) -> int:
     p = sub.add_parser("parse", help="解析文件，打印文档信息与条款")
     p.add_argument("paths", nargs="+")
     p.add_argument("--jsonl", action="store_true", help="每条款一行 JSON")
+    p.add_argument("--ocr", action="store_true", help="用 OCR 识别扫描版 PDF（较慢，需 tesseract）")
     p.set_defaults(func=cmd_parse)
 
     def with_index(sp):
@@ -288,6 +304,8 @@ def main(argv=None) -> int:
     p.add_argument("--rebuild", action="store_true", help="清空后重建")
     p.add_argument("--prune", action="store_true", help="删除已不存在的文件的条款")
     p.add_argument("--progress", action="store_true", help="显示进度条")
+    p.add_argument("--ocr", action="store_true",
+                   help="用 OCR（Tesseract chi_sim）识别没有文字层的扫描版 PDF；较慢")
     p.set_defaults(func=cmd_index)
 
     def with_filters(sp):

@@ -194,15 +194,15 @@ def test_pdf_text_layer(tmp_path):
 
 def test_pdf_without_text_layer(tmp_path):
     p = _write(tmp_path, "scan.pdf", minimal_pdf(None))
-    assert _reason(p) == "PDF 无文字层（可能是扫描件）"
+    assert _reason(p) == "PDF 无文字层（可能是扫描件），可用 --ocr 识别"
 
 
 def test_corrupt_pdf(tmp_path):
     assert _reason(_write(tmp_path, "x.pdf", b"not a pdf at all")) == "PDF 文件损坏"
     data = minimal_pdf(["Hello world"])
-    assert _reason(_write(tmp_path, "t.pdf", data[:60])) in ("PDF 文件损坏", "PDF 无文字层（可能是扫描件）")
+    assert _reason(_write(tmp_path, "t.pdf", data[:60])).startswith(("PDF 文件损坏", "PDF 无文字层"))
     garbage = b"%PDF-1.4\n" + bytes(range(256)) * 20
-    assert _reason(_write(tmp_path, "g.pdf", garbage)) in ("PDF 文件损坏", "PDF 无文字层（可能是扫描件）")
+    assert _reason(_write(tmp_path, "g.pdf", garbage)).startswith(("PDF 文件损坏", "PDF 无文字层"))
 
 
 # --- html ------------------------------------------------------------------------------------

@@ -111,18 +111,29 @@ def test_first_listed_convention_with_carry_forward():
     assert out[1] == (["市财政局", "市教育体育局"], ["市财政局"])
 
 
-def test_convention_without_xiatong_applies_to_its_clause_only():
+def test_convention_stated_once_without_xiatong_governs_the_document():
+    # drafters often leave out 下同: a note stated once is still the document's convention
     out = assign_units(["（责任单位：市教育局、市财政局。排名第一的为牵头单位）",
                         "（责任单位：市财政局，市教育局）"])
     assert out[0][1] == ["市教育局"]
-    assert out[1][1] == []
+    assert out[1][1] == ["市财政局"]
+
+
+def test_conflicting_local_conventions_stay_local():
+    out = assign_units(["（责任单位：市教育局、市财政局。排名第一的为牵头单位）",
+                        "（责任单位：市发改委、市财政局，市教育局。逗号前为牵头单位）",
+                        "（责任单位：市财政局，市教育局）"])
+    assert out[0][1] == ["市教育局"]
+    assert out[1][1] == ["市发展改革委", "市财政局"]
+    assert out[2][1] == []                               # no single convention to apply
 
 
 def test_comma_convention():
     out = assign_units(["（一）任务。（责任单位：市教育局，市财政局）",
                         "（二）任务。（责任单位：市教育局、市人社局，市财政局。逗号前为牵头单位，下同）",
                         "（三）任务。（责任单位：市发改委、市财政局，市教育局、县区人民政府）"])
-    assert out[0][1] == []                              # stated later: does not reach back
+    # stated at （二） with 下同, the convention also explains （一）'s list
+    assert out[0][1] == ["市教育局"]
     assert out[1] == (["市教育局", "市人力资源社会保障局", "市财政局"], ["市教育局", "市人力资源社会保障局"])
     assert out[2][1] == ["市发展改革委", "市财政局"]
 
@@ -176,8 +187,49 @@ def test_sample_004_inline_units():
     assert len(got) == 32
 
 
-def test_sample_001_comma_convention_from_clause_three():
+def test_sample_001_comma_convention_stated_at_clause_three_governs_all():
     got = by_label("001")
-    assert got["（二）加"][1] == []
+    # before the note, the same convention: no comma in the list, so all of it leads
+    assert got["（二）加"][1] == ["市教育局", "市人力资源社会保障局"]
     assert got["（三）健"][1] == ["市教育局", "市人力资源社会保障局"]
     assert got["（八）提"][1] == ["市发展改革委", "市财政局"]
+
+
+# --- bracketed and collective units (issue 10) -------------------------------------------
+
+@pytest.mark.parametrize("statement, units", [
+    ("（责任单位：市教育局、各县（市、区）政府）", ["市教育局", "县区政府"]),
+    ("（责任单位：各县（市、区）人民政府、市财政局）", ["县区政府", "市财政局"]),
+    ("（责任单位：各县(市、区)教育局）", ["县区教育局"]),
+    # one collective unit: the districts' and county-level cities' governments, not 市政府
+    ("（责任单位：各区、市政府，市教育局）", ["区市政府", "市教育局"]),
+    ("（责任单位：各区市政府）", ["区市政府"]),
+    ("（责任单位：市发改委、各县、市、区政府）", ["市发展改革委", "县区政府"]),
+    # 、 between units still splits, and a bracket with no 、 is left alone
+    ("（责任单位：市教育局、区政府）", ["市教育局", "区政府"]),
+    ("（责任单位：市财政局（市国资委）、市教育局）", ["市财政局（市国资委）", "市教育局"]),
+])
+def test_bracketed_inner_enumeration_never_splits_a_unit(statement, units):
+    assert one(statement)[0] == units
+
+
+def test_single_responsible_unit_leads():
+    assert one("加强管理。（责任单位：市教育局）") == (["市教育局"], ["市教育局"])
+    assert one("加强管理。\n责任单位：各县（市、区）人民政府") == (["县区政府"], ["县区政府"])
+    # a unit named only as a partner is not the lead
+    assert one("（配合单位：市财政局）") == (["市财政局"], [])
+    assert one("（责任单位：市教育局；配合单位：市财政局）") == (["市教育局", "市财政局"], ["市教育局"])
+
+
+def test_lead_convention_applies_to_items_before_the_note():
+    out = assign_units([
+        "（一）任务。（责任单位：市教育局、市财政局）",
+        "（二）任务。（责任单位：市发改委，市教育局）",
+        "（三）任务。（责任单位：市人社局、市教育局，市财政局。逗号前为牵头单位，下同）",
+        "（四）任务。（责任单位：市财政局，县区政府）",
+    ])
+    assert [leads for _, leads in out] == [
+        ["市教育局", "市财政局"], ["市发展改革委"], ["市人力资源社会保障局", "市教育局"], ["市财政局"]]
+    first = assign_units(["（一）任务。（责任单位：市教育局、市财政局）",
+                          "（二）任务。（责任单位：市财政局、市教育局。列第一位者为牵头单位，下同）"])
+    assert [leads for _, leads in first] == [["市教育局"], ["市财政局"]]

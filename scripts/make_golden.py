@@ -10,7 +10,7 @@ sys.path.insert(0, str(ROOT))
 from indexer.writer import parse_file  # noqa: E402
 
 FACTS = ("title", "doc_type", "city", "province", "year", "year_rule", "date", "doc_number",
-         "issuer")
+         "issuer", "co_issuers", "status", "level", "effective_date", "expiry", "index_number")
 
 
 def golden() -> dict:

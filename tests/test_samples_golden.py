@@ -8,7 +8,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = ("title", "doc_type", "city", "province", "year", "year_rule", "date", "doc_number",
-         "issuer")
+         "issuer", "co_issuers", "status", "level", "effective_date", "expiry", "index_number")
 GOLDEN = json.loads((ROOT / "tests" / "golden" / "samples.json").read_text(encoding="utf-8"))
 
 

@@ -63,6 +63,8 @@ def build_snapshot(ix, index_dir: Path) -> Path:
     The fallback when no previous snapshot can be carried forward (see write_snapshot)."""
     with ix.reader() as reader:
         generation = reader.generation()
+        if generation is None:         # a new index with nothing committed yet
+            generation = ix.latest_generation()
         if snapshot_dir(index_dir, generation).exists():
             return snapshot_dir(index_dir, generation)
         return write_snapshot(index_dir, generation,

@@ -129,3 +129,18 @@ def test_a_good_file_turned_bad_keeps_its_clauses(folder, tmp_path):
     report = build_index([folder], tmp_path / "ix", log=lambda m: None)
     assert {"gbk.txt", "word.docx"} <= set(dict(report.skipped))
     assert report.total_clauses == 2 * len(GOOD)
+
+
+def test_a_first_run_where_every_file_is_skipped(tmp_path):
+    """A new index whose only files are all unreadable: a summary, an empty index that
+    answers searches, no traceback, no stray snapshot folder."""
+    from indexer.writer import build_index
+    from search_app.engine import SearchEngine
+    from search_app.params import parse_search_params
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "scan.txt").write_bytes(b"\x00\x01\x02\x03binary")
+    report = build_index([docs], tmp_path / "ix", log=lambda _m: None)
+    assert report.read == 0 and len(report.skipped) == 1 and report.total_clauses == 0
+    assert sorted(p.name for p in (tmp_path / "ix").glob("snap_*")) == ["snap_0"]
+    assert SearchEngine(tmp_path / "ix").search(parse_search_params({"q": "教育"}))["total"] == 0

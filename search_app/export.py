@@ -10,8 +10,8 @@ from urllib.parse import quote
 from search_app.citation import locator, reference
 from search_app.params import FACET_LABELS, SORTS
 
-CSV_COLUMNS = ["标题", "文号", "城市", "年份", "条款", "路径", "内容", "责任单位", "牵头单位",
-               "学段", "链接"]
+CSV_COLUMNS = ["标题", "文号", "发文机关", "城市", "年份", "成文日期", "时效性", "发文级别", "条款",
+               "路径", "内容", "责任单位", "牵头单位", "学段", "链接"]
 PATH_SEP = " › "
 
 
@@ -42,8 +42,9 @@ def _md(value) -> str:
 
 def csv_row(clause: dict, base_url: str) -> list[str]:
     return [csv_cell(str(v)) for v in (
-        clause.get("title", ""), clause.get("doc_number", ""), clause.get("city", ""),
-        clause.get("year") or "", locator(clause) or clause.get("label", ""),
+        clause.get("title", ""), clause.get("doc_number", ""), clause.get("issuer", ""),
+        clause.get("city", ""), clause.get("year") or "", clause.get("date", ""),
+        clause.get("status", ""), clause.get("level", ""), locator(clause) or clause.get("label", ""),
         PATH_SEP.join(clause.get("path") or []), clause.get("text", ""),
         "、".join(clause.get("units") or []), "、".join(clause.get("lead_units") or []),
         "、".join(clause.get("stages") or []) or "通用", clause_url(base_url, clause))]

@@ -199,11 +199,13 @@ def test_export_csv_has_bom_and_columns(client):
     assert r.status_code == 200 and r.mimetype == "text/csv"
     assert r.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(r.data.decode("utf-8-sig"))))
-    assert rows[0] == ["标题", "文号", "城市", "年份", "条款", "路径", "内容", "责任单位",
-                       "牵头单位", "学段", "链接"]
+    assert rows[0] == ["标题", "文号", "发文机关", "城市", "年份", "成文日期", "时效性", "发文级别",
+                       "条款", "路径", "内容", "责任单位", "牵头单位", "学段", "链接"]
     assert len(rows) == 4
+    col = {name: i for i, name in enumerate(rows[0])}
     panjin = next(r for r in rows[1:] if r[1])
-    assert panjin[4] == "第二部分第（三）条" and panjin[10].endswith("/clauses/" + "b243c2944faa9261-0002")
+    assert panjin[col["条款"]] == "第二部分第（三）条"
+    assert panjin[col["链接"]].endswith("/clauses/" + "b243c2944faa9261-0002")
     assert "attachment" in r.headers["Content-Disposition"]
 
 

@@ -44,3 +44,11 @@ def _build_test_index(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
 @pytest.fixture
 def build_test_index():
     return _build_test_index
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for every browser test (skipped with a reason when absent)."""
+    from tests.browser_support import launch
+    with launch() as b:
+        yield b

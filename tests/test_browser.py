@@ -6,41 +6,16 @@ copy its citation. Screenshots at 360 px and 1280 px go to tests/artifacts/.
 """
 from __future__ import annotations
 
-import os
-import threading
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright 未安装（pip install playwright）")
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"{CHROMIUM} 不存在（apt-get install chromium）", allow_module_level=True)
+from tests.browser_support import ARTIFACTS, serve
 
 
 @pytest.fixture(scope="module")
 def base_url(request):
-    from werkzeug.serving import make_server
     from search_app.app import create_app
-    app = create_app({"INDEX_DIR": str(request.getfixturevalue("sample_index"))})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    with serve(create_app({"INDEX_DIR": str(request.getfixturevalue("sample_index"))})) as url:
+        yield url
 
 
 def _page(browser, base_url, width, height=900):

@@ -7,21 +7,13 @@ tests/artifacts/.
 """
 from __future__ import annotations
 
-import os
-import threading
-
 import pytest
 
-from tests.test_browser import ARGS, ARTIFACTS, CHROMIUM
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright 未安装（pip install playwright）")
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"{CHROMIUM} 不存在（apt-get install chromium）", allow_module_level=True)
+from tests.browser_support import ARTIFACTS, serve
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    from werkzeug.serving import make_server
     from search_app.app import create_app, get_engine
     from tests.conftest import _build_test_index
     from tests.test_citations import FILES
@@ -30,20 +22,8 @@ def site(tmp_path_factory):
     app = create_app({"INDEX_DIR": str(index)})
     with app.app_context():
         docs = {d["source"].split(".")[0]: d["doc_id"] for d in get_engine().snapshot().meta["docs"]}
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}", docs
-    server.shutdown()
-    thread.join(5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    with serve(app) as url:
+        yield url, docs
 
 
 @pytest.mark.parametrize("width", [1280, 360])
@@ -85,14 +65,9 @@ def test_compare_from_document_and_cited_by(browser, site, width):
 
 @pytest.fixture(scope="module")
 def sample_site(sample_index):
-    from werkzeug.serving import make_server
     from search_app.app import create_app
-    server = make_server("127.0.0.1", 0, create_app({"INDEX_DIR": str(sample_index)}), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
+    with serve(create_app({"INDEX_DIR": str(sample_index)})) as url:
+        yield url
 
 
 @pytest.mark.parametrize("width", [1280, 360])

@@ -7,46 +7,20 @@ scrolling, a clause's actions appear when it gets focus, nothing scrolls sideway
 """
 from __future__ import annotations
 
-import os
-import threading
-from pathlib import Path
-
 import pytest
 
+from tests.browser_support import ARTIFACTS, serve
 from tests.test_reader import SOURCE_NEEDLE, write_reader_corpus
-
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright 未安装（pip install playwright）")
-if not os.path.exists(CHROMIUM):
-    pytest.skip(f"{CHROMIUM} 不存在（apt-get install chromium）", allow_module_level=True)
 
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
-    from werkzeug.serving import make_server
     from indexer.writer import build_index
     from search_app.app import create_app
     root = tmp_path_factory.mktemp("reader_browser")
     build_index([write_reader_corpus(root / "docs")], root / "index", log=lambda _m: None)
-    app = create_app({"INDEX_DIR": str(root / "index")})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(5)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
+    with serve(create_app({"INDEX_DIR": str(root / "index")})) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

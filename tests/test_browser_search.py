@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.test_browser import ARTIFACTS, _page, base_url, browser  # noqa: F401  (fixtures)
+from tests.test_browser import ARTIFACTS, _page, base_url  # noqa: F401  (base_url: a fixture)
 
 
 def _total(page) -> int:

@@ -219,7 +219,9 @@ def clause(clause_id):
     data = clause_data(clause_id)
     if request.args.get("format") == "json":
         return jsonify(data)
-    return _render("clause.html", clause=display(data))
+    # 引用: references in the text link to the cited document or article
+    return _render("clause.html", clause=display(data),
+                   linked=linked_text(get_engine(), data))
 
 
 @views.get("/similar")

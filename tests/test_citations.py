@@ -120,6 +120,13 @@ def test_document_page_links_references_and_lists_citers(cited):
     assert "某市中小学管理办法" not in law            # that one cites the 2009 version
 
 
+def test_clause_page_links_its_references(cited):
+    client, docs, art29 = cited
+    page = client.get(f"/clauses/{docs['new']}-0001").get_data(as_text=True)
+    assert f'href="/documents/{docs["jyf2021"]}#{art29["jyf2021"]}">' in page
+    assert 'class="cite-link"' in page
+
+
 def test_link_spans_nest_marks_and_escape():
     from search_app.citelinks import link_spans
     out = link_spans("见《a<b》第一条", [(1, 9, "/documents/x#y")], [(0, 3)])

@@ -152,6 +152,8 @@ def search(notice: str = "", status: int = 0):
         h = display(h)
         if h.get("units") or h.get("lead_units"):
             h["fragment"] = results.without_units_note(h["fragment"])
+        if h.get("cites"):                 # 引用 links in the full text under 展开全文
+            h["highlighted"] = linked_text(get_engine(), h, q, mode) or h["highlighted"]
         hits.append(h)
     home = not error and results.is_home(args)
     newest = get_engine().newest_documents(8) if home else []

@@ -127,6 +127,12 @@ def test_clause_page_links_its_references(cited):
     assert 'class="cite-link"' in page
 
 
+def test_search_hits_link_references_in_their_full_text(cited):
+    client, docs, art29 = cited
+    page = client.get("/", query_string={"q": "结合本市实际"}).get_data(as_text=True)
+    assert 'class="cite-link"' in page and f'href="/documents/{docs["jyf2021"]}' in page
+
+
 def test_link_spans_nest_marks_and_escape():
     from search_app.citelinks import link_spans
     out = link_spans("见《a<b》第一条", [(1, 9, "/documents/x#y")], [(0, 3)])

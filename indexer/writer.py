@@ -318,22 +318,20 @@ def _sub_writers_die_with_parent() -> None:
 def _parse_all(todo, procs: int, progress: bool, writer_has_procs: bool):
     """Parse files in order. When Whoosh's multiprocess writer already keeps both cores
     busy, parsing stays in this process (a parse pool would only add memory)."""
-    bar = None
-    if progress:
-        from tqdm import tqdm
-        bar = tqdm(total=len(todo), unit="文件", desc="索引", leave=False)
+    from indexer.progress import IndexProgress
+    bar = IndexProgress(len(todo)) if progress else None
     try:
         if procs > 1 and len(todo) >= 50 and not writer_has_procs:
             with ProcessPoolExecutor(max_workers=procs, initializer=die_with_parent) as pool:
                 for out in pool.map(parse_file, *zip(*todo), chunksize=8):
                     if bar:
-                        bar.update()
+                        bar.step(len(out[2] or ()))
                     yield out
         else:
             for path, src in todo:
                 out = parse_file(path, src)
                 if bar:
-                    bar.update()
+                    bar.step(len(out[2] or ()))
                 yield out
     finally:
         if bar:

@@ -75,6 +75,7 @@ def _index_dir(args) -> Path:
 
 
 def cmd_index(args) -> int:
+    from indexer.progress import wants_progress
     from indexer.writer import build_index, default_corpus_dir
     paths = [Path(p) for p in args.paths] or [default_corpus_dir()]
     for p in paths:
@@ -82,7 +83,7 @@ def cmd_index(args) -> int:
             _err(f"路径不存在：{p}")
             return 2
     report = build_index(paths, _index_dir(args), rebuild=args.rebuild, prune=args.prune,
-                         progress=sys.stderr.isatty() or args.progress, log=_err)
+                         progress=wants_progress(sys.stderr, forced=args.progress), log=_err)
     _err(report.summary())
     return 1 if report.skipped else 0     # README: 0 all read, 1 some skipped, 2 usage
 

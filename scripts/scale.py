@@ -164,11 +164,13 @@ def _update(cmd: list[str], log) -> tuple[float, float]:
 
 
 def one_file_update(corpus: Path, index: Path, log=print) -> dict[str, tuple[float, float]]:
-    """(seconds, peak MB) of `index --prune` after adding, changing and removing one file.
-    The corpus's x00 files are symlinks into the shared lawrefbook: a changed file is
-    first unlinked, so the original is never written; everything is put back after."""
+    """(seconds, peak MB) of `index --prune` after adding, then changing, then removing
+    one file: each run has exactly one file to (re)index or drop. The corpus's x00 files
+    are symlinks into the shared lawrefbook: a changed file is first unlinked, so the
+    original is never written; the links are put back at the end."""
     files = sorted(p for p in (corpus / "x00").rglob("*.md"))
     changed, removed = files[len(files) // 3], files[2 * len(files) // 3]
+    links = {p: os.readlink(p) for p in (changed, removed) if p.is_symlink()}
     text = changed.read_text(encoding="utf-8")
     added = corpus / "x00" / "新增文件.md"
     cmd = CLI + ["index", str(corpus), "--index", str(index), "--prune"]
@@ -176,18 +178,16 @@ def one_file_update(corpus: Path, index: Path, log=print) -> dict[str, tuple[flo
     try:
         added.write_text("# 新增文件（规模测试）" + text[text.index("\n"):], encoding="utf-8")
         out["add one file"] = _update(cmd, log)
-        target = os.readlink(changed)
         changed.unlink()
         changed.write_text(text + "\n本文件修改后的一段。\n", encoding="utf-8")
         out["change one file"] = _update(cmd, log)
-        changed.unlink()
-        os.symlink(target, changed)
-        target = os.readlink(removed)
         removed.unlink()
         out["remove one file"] = _update(cmd, log)
-        os.symlink(target, removed)
     finally:
         added.unlink(missing_ok=True)
+        for path, target in links.items():
+            path.unlink(missing_ok=True)
+            os.symlink(target, path)
     return out
 
 
@@ -340,51 +340,6 @@ def table(results: list[dict], jieba: float) -> tuple[list[str], list[tuple]]:
     return lines, series
 
 
-def svg_chart(series: list[tuple], names: list[str], width=640, height=380) -> str:
-    """Each cost divided by its 1× value against the corpus size, both axes log, with
-    the linear line for reference: a cost above it grows faster than the corpus."""
-    picked = [s for s in series if s[0] in names and all(y is not None and y > 0 for y in s[2])]
-    if not picked:
-        return ""
-    ns = picked[0][1]
-    xs = [n / ns[0] for n in ns]
-    ratios = [[y / s[2][0] for y in s[2]] for s in picked]
-    top = max([max(xs) * 1.5] + [max(r) * 1.5 for r in ratios])
-    lo = min([0.5] + [min(r) / 1.5 for r in ratios])
-    left, right, up, down = 60, 200, 20, 40
-    X = lambda x: left + (math.log(x) - math.log(0.8)) / (math.log(max(xs) * 1.25) - math.log(0.8)) * (width - left - right)  # noqa: E731,E501
-    Y = lambda y: up + (math.log(top) - math.log(y)) / (math.log(top) - math.log(lo)) * (height - up - down)  # noqa: E731,E501
-    colours = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2",
-               "#17becf"]
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-           f'font-family="sans-serif" font-size="11">',
-           f'<rect width="{width}" height="{height}" fill="white"/>']
-    for x in xs:
-        out.append(f'<line x1="{X(x):.1f}" y1="{up}" x2="{X(x):.1f}" y2="{height - down}" '
-                   f'stroke="#ddd"/><text x="{X(x):.1f}" y="{height - down + 15}" '
-                   f'text-anchor="middle">{x:.3g}× clauses</text>')
-    y = 2.0 ** math.ceil(math.log2(lo))
-    while y <= top:
-        out.append(f'<line x1="{left}" y1="{Y(y):.1f}" x2="{width - right}" y2="{Y(y):.1f}" '
-                   f'stroke="#eee"/><text x="{left - 5}" y="{Y(y) + 4:.1f}" '
-                   f'text-anchor="end">{y:g}×</text>')
-        y *= 2 if top / lo < 300 else 4
-    out.append(f'<line x1="{X(xs[0]):.1f}" y1="{Y(xs[0]):.1f}" x2="{X(xs[-1]):.1f}" '
-               f'y2="{Y(xs[-1]):.1f}" stroke="#999" stroke-dasharray="4 3"/>')
-    out.append(f'<text x="{width - right + 8}" y="{up + 10}" fill="#999">- - linear</text>')
-    for i, (s, r) in enumerate(zip(picked, ratios)):
-        c = colours[i % len(colours)]
-        pts = " ".join(f"{X(x):.1f},{Y(v):.1f}" for x, v in zip(xs, r))
-        out.append(f'<polyline points="{pts}" fill="none" stroke="{c}" stroke-width="2"/>')
-        out += [f'<circle cx="{X(x):.1f}" cy="{Y(v):.1f}" r="3" fill="{c}"/>'
-                for x, v in zip(xs, r)]
-        out.append(f'<text x="{width - right + 8}" y="{up + 26 + 15 * i}" fill="{c}">'
-                   f'{s[0]}</text>')
-    out.append(f'<text x="{left}" y="{height - 8}">cost ÷ cost at 1× (log) against corpus '
-               f'size (log)</text></svg>')
-    return "\n".join(out)
-
-
 CHART = ["build time", "build CPU time (process tree)", "build peak RSS", "index size", "serving PSS after warm-up",
          "keyword p95", "30-char question p95", "change one file: time", "cold start to first answer"]
 
@@ -412,6 +367,7 @@ def run(src: Path, factors: list[int], out: Path, work: Path, runs: int) -> int:
 
 
 def render(results: list[dict], jieba: float, out: Path) -> str:
+    from scale_chart import svg_chart
     lines, series = table(results, jieba)
     lines.append("")
     lines.append(f"rjieba alone: {jieba:.2f} MB/s on the 1× text, same run.")

@@ -47,3 +47,20 @@ def test_table_marks_targets_and_extrapolates_16x_from_what_was_measured(tmp_pat
     labels = {t.text for t in svg.iter("{http://www.w3.org/2000/svg}text")}
     assert {"build time", "index size"} <= labels and "keyword p95" not in labels
     assert (tmp_path / "scale.md").read_text(encoding="utf-8").strip() == text.strip()
+
+
+def test_one_file_update_never_writes_through_to_the_original_corpus(tmp_path):
+    from indexer.writer import build_index
+    from tests.test_scale_corpus import make_source
+    import scale_corpus
+    src = make_source(tmp_path / "src")
+    before = {p: p.read_bytes() for p in src.rglob("*.md")}
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    scale_corpus.make_corpus(src, corpus, 1)
+    build_index([corpus], index, log=lambda _m: None)
+    got = scale.one_file_update(corpus, index, log=lambda _m: None)
+    assert set(got) == {"add one file", "change one file", "remove one file"}
+    assert all(secs > 0 and peak > 0 for secs, peak in got.values())
+    assert {p: p.read_bytes() for p in src.rglob("*.md")} == before
+    links = list((corpus / "x00").rglob("*.md"))
+    assert len(links) == len(before) and all(p.is_symlink() for p in links)

@@ -321,22 +321,20 @@ def _parse_all(todo, procs: int, progress: bool, writer_has_procs: bool, ocr: bo
     busy, parsing stays in this process (a parse pool would only add memory). With OCR
     too: Tesseract uses every core itself, and its per-page progress bar needs the
     terminal to itself."""
-    bar = None
-    if progress:
-        from tqdm import tqdm
-        bar = tqdm(total=len(todo), unit="文件", desc="索引", leave=False)
+    from indexer.progress import IndexProgress
+    bar = IndexProgress(len(todo)) if progress else None
     try:
         if procs > 1 and len(todo) >= 50 and not writer_has_procs and not ocr:
             with ProcessPoolExecutor(max_workers=procs, initializer=die_with_parent) as pool:
                 for out in pool.map(parse_file, *zip(*todo), chunksize=8):
                     if bar:
-                        bar.update()
+                        bar.step(len(out[2] or ()))
                     yield out
         else:
             for path, src in todo:
                 out = parse_file(path, src, ocr)
                 if bar:
-                    bar.update()
+                    bar.step(len(out[2] or ()))
                 yield out
     finally:
         if bar:

@@ -2,6 +2,7 @@
 """Benchmark: build the index over a corpus and measure speed, memory and recall.
 
     python scripts/bench.py /path/to/lawrefbook [--index DIR] [--reuse] [--runs N]
+    python scripts/bench.py /path/to/lawrefbook --scale 1,4,16 [--out DIR]   (scripts/scale.py)
 
 Prints one table, each figure beside its target (from the index/query issue).
 """
@@ -144,7 +145,16 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3, help="timed repetitions per query")
     ap.add_argument("--questions", type=Path, default=None,
                     help="questions with answers (default: shared/bench/questions)")
+    ap.add_argument("--scale", help="factors of the scale curve, e.g. 1,4,16 (scripts/scale.py)")
+    ap.add_argument("--out", type=Path, default=ROOT / "scripts" / "out",
+                    help="--scale: where scale.md, scale.svg and scale.json go")
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "policy-scale",
+                    help="--scale: where the generated corpora and indexes go")
     args = ap.parse_args()
+    if args.scale:
+        import scale
+        return scale.run(args.corpus, [int(f) for f in args.scale.split(",")], args.out,
+                         args.work, args.runs)
     index = args.index or Path(tempfile.mkdtemp(prefix="bench-index-"))
     files = [p for p in args.corpus.rglob("*") if p.is_file()]
     mb = sum(p.stat().st_size for p in files) / 1e6

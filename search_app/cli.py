@@ -84,6 +84,7 @@ def _index_dir(args) -> Path:
 
 
 def cmd_index(args) -> int:
+    from indexer.progress import wants_progress
     from indexer.writer import build_index, default_corpus_dir
     paths = [Path(p) for p in args.paths] or [default_corpus_dir()]
     for p in paths:
@@ -92,7 +93,8 @@ def cmd_index(args) -> int:
             return 2
     _announce_ocr(args)
     report = build_index(paths, _index_dir(args), rebuild=args.rebuild, prune=args.prune,
-                         progress=sys.stderr.isatty() or args.progress, log=_err, ocr=args.ocr)
+                         progress=wants_progress(sys.stderr, forced=args.progress), log=_err,
+                         ocr=args.ocr)
     _err(report.summary())
     return 1 if report.skipped else 0     # README: 0 all read, 1 some skipped, 2 usage
 

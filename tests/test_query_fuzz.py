@@ -43,3 +43,23 @@ def test_pasted_and_hostile_queries(client, q):
     r = client.get("/api/search", query_string={"q": q})
     if r.status_code == 400:
         assert "检索式过长" in r.get_json()["error"] or "嵌套过深" in r.get_json()["error"]
+
+
+PARAM = st.sampled_from(["q", "mode", "sort", "page", "size", "versions", "year", "year_from",
+                         "year_to", "stage", "city", "status", "level", "a", "b", "from",
+                         "clause_id", "all"])
+VALUE = st.sampled_from(TEXT + SYNTAX + ["0", "-1", "99999", "2019", "2015-2020", "current",
+                                          "all", "exact", "-date", "1", "", "q=教育&page=2"])
+
+
+@settings(max_examples=120, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(args=st.lists(st.tuples(PARAM, VALUE), max_size=6),
+       url=st.sampled_from(["/", "/api/search", "/compare", "/api/compare", "/compare/cities",
+                            "/api/compare/cities", "/similar", "/targets", "/export.docx",
+                            "/export.csv"]))
+def test_any_parameters_on_any_page_are_answered_or_refused(client, args, url):
+    """Every page and JSON twin, with any mix of known and unknown parameters and values:
+    never a 5xx."""
+    r = client.get(url, query_string=args)
+    assert r.status_code < 500, (url, args, r.status_code)

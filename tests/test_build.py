@@ -1,0 +1,128 @@
+"""The build's storage layout: Whoosh keeps one small document a file, the snapshot is
+where clause records live (compressed, document facts once per document), and a run
+stopped between the Whoosh commit and its snapshot loses nothing."""
+import pytest
+from whoosh import index as whoosh_index
+
+from indexer.snapshot import IndexMissing, Snapshot, snapshot_dir, snapshot_generations
+from indexer.writer import INDEX_NAME, build_index, parse_file
+from search_app.engine import SearchEngine
+from tests.test_writer import PLAN, total, write
+
+QUIET = {"log": lambda m: None}
+
+
+def corpus(folder, n=4):
+    for i in range(n):
+        write(folder, f"d{i}.txt", PLAN.format(city=f"城{i}市", n=i))
+    write(folder, "d0.meta.json", '{"city": "宁安市", "year": 2016, "doc_number": "宁政发〔2016〕8号"}')
+
+
+def newest(index):
+    return Snapshot.load(snapshot_dir(index, snapshot_generations(index)[-1]))
+
+
+def test_records_come_back_as_parsed(tmp_path):
+    docs, index = tmp_path / "docs", tmp_path / "ix"
+    corpus(docs)
+    build_index([docs], index, **QUIET)
+    snap = newest(index)
+    seen = 0
+    for path in sorted(docs.glob("*.txt")):
+        _, _, records, _, _ = parse_file(path, path.name)
+        for rec in records:
+            rec.pop("content_hash")
+            got = snap.record(snap.row_of[rec["clause_id"]])
+            assert got == rec and list(got) == list(rec), "same values, same key order"
+            seen += 1
+    assert seen == snap.n == 8
+    assert not (snapshot_dir(index, snap.generation) / "records.jsonl").exists()
+    got = snap.record(0)
+    got["title"] = "changed"
+    assert snap.record(0)["title"] != "changed", "each call returns its own dict"
+
+
+def test_whoosh_keeps_one_small_document_per_file(tmp_path):
+    docs, index = tmp_path / "docs", tmp_path / "ix"
+    corpus(docs)
+    build_index([docs], index, **QUIET)
+    ix = whoosh_index.open_dir(index, INDEX_NAME)
+    with ix.reader() as r:
+        stored = list(r.all_stored_fields())
+    assert sorted(f["source"] for f in stored) == [f"d{i}.txt" for i in range(4)]
+    assert all(set(f) == {"source", "doc_id", "content_hash", "clauses"} for f in stored)
+    assert all(f["clauses"] == 2 for f in stored)
+
+
+def _stop_before_snapshot(monkeypatch):
+    def boom(*a, **k):
+        raise KeyboardInterrupt("killed between commit and snapshot")
+    monkeypatch.setattr("indexer.writer.write_snapshot", boom)
+
+
+def test_run_stopped_after_commit_keeps_old_snapshot_and_next_run_catches_up(tmp_path, monkeypatch):
+    docs, index, clean = tmp_path / "docs", tmp_path / "ix", tmp_path / "clean"
+    corpus(docs)
+    build_index([docs], index, **QUIET)
+    engine = SearchEngine(index)
+    old_gen = engine.snapshot().generation
+    assert total(engine, "新建幼儿园1所") == 1
+
+    write(docs, "d1.txt", PLAN.format(city="城1市", n=77))        # changed
+    write(docs, "d9.txt", PLAN.format(city="城9市", n=9))         # new
+    (docs / "d2.txt").unlink()                                     # pruned
+    with monkeypatch.context() as m:
+        _stop_before_snapshot(m)
+        with pytest.raises(KeyboardInterrupt):
+            build_index([docs], index, prune=True, **QUIET)
+    ix = whoosh_index.open_dir(index, INDEX_NAME)
+    assert ix.latest_generation() > old_gen, "Whoosh committed"
+    assert snapshot_generations(index) == [old_gen], "no new snapshot"
+    assert engine.snapshot().generation == old_gen
+    assert total(engine, "新建幼儿园1所") == 1 and total(engine, "新建幼儿园77所") == 0
+    assert not list(index.glob(".spool-*"))
+
+    r = build_index([docs], index, **QUIET)          # no --prune: Whoosh already dropped d2
+    assert (r.read, r.unchanged) == (2, 2), "the files the old snapshot lacks are read again"
+    build_index([docs], clean, **QUIET)
+    assert newest(index).meta["sources"] == newest(clean).meta["sources"]
+    assert sorted(newest(index).meta["clause_ids"]) == sorted(newest(clean).meta["clause_ids"])
+    assert total(engine, "新建幼儿园77所") == 1 and total(engine, "新建幼儿园1所") == 0
+    assert total(engine, "新建幼儿园2所") == 0 and total(engine, "新建幼儿园9所") == 1
+
+
+def test_stopped_rebuild_then_unchanged_run_writes_the_snapshot(tmp_path, monkeypatch):
+    docs, index = tmp_path / "docs", tmp_path / "ix"
+    corpus(docs)
+    build_index([docs], index, **QUIET)
+    with monkeypatch.context() as m:
+        _stop_before_snapshot(m)
+        with pytest.raises(KeyboardInterrupt):
+            build_index([docs], index, rebuild=True, **QUIET)
+    r = build_index([docs], index, **QUIET)
+    assert (r.read, r.unchanged, r.total_clauses) == (0, 4, 8)
+    latest = whoosh_index.open_dir(index, INDEX_NAME).latest_generation()
+    assert snapshot_generations(index) == [latest]
+
+
+def test_first_run_stopped_after_commit(tmp_path, monkeypatch):
+    """No snapshot at all while Whoosh holds files: the server says the index is not
+    there yet (Whoosh keeps no records to build one from), and the next run reads all."""
+    docs, index = tmp_path / "docs", tmp_path / "ix"
+    corpus(docs)
+    with monkeypatch.context() as m:
+        _stop_before_snapshot(m)
+        with pytest.raises(KeyboardInterrupt):
+            build_index([docs], index, **QUIET)
+    with pytest.raises(IndexMissing):
+        SearchEngine(index).snapshot()
+    r = build_index([docs], index, **QUIET)
+    assert (r.read, r.unchanged, r.total_clauses) == (4, 0, 8)
+    assert total(SearchEngine(index), "大班额") == 4
+
+
+def test_empty_index_gets_an_empty_snapshot(tmp_path):
+    from indexer.writer import open_index
+    index = tmp_path / "ix"
+    open_index(index, create=True)
+    assert SearchEngine(index).snapshot().n == 0

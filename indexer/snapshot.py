@@ -84,10 +84,13 @@ def _date_ordinal(date: str, year: int | None) -> int:
 
 
 def write_snapshot(index_dir: Path, generation: int, records,
-                   known_hashes: dict[str, str] | None = None) -> Path:
+                   known_hashes: dict[str, str] | None = None,
+                   dictionary: bytes | None = None) -> Path:
     """Write snapshot `generation` from a stream of clause records; returns its directory.
     Records carried forward from a snapshot have no content hash any more (hits do not
     show it): `known_hashes` (source → hash of the previous snapshot) supplies theirs.
+    Rows carried from a snapshot (carried_rows) bring their normalised text and, when
+    `dictionary` is that snapshot's, their compressed frame, so they are not redone.
 
     The peak is the text plus its suffix array."""
     import pydivsufsort
@@ -99,7 +102,7 @@ def write_snapshot(index_dir: Path, generation: int, records,
     tmp = Path(tempfile.mkdtemp(prefix=f".snap-tmp-{os.getpid()}-", dir=index_dir))
     try:
         os.chmod(tmp, 0o755)      # mkdtemp makes it 0700: a server of another user reads it
-        arrays, meta, blob, cite_rows = _write_rows(records, tmp, known_hashes or {})
+        arrays, meta, blob, cite_rows = _write_rows(records, tmp, known_hashes or {}, dictionary)
         meta["generation"] = generation
         _write_citations(tmp, cite_rows, meta["docs"])
         del cite_rows
@@ -143,11 +146,20 @@ class _RowFile:
     """records.zst: one compressed frame a row. The first TRAIN_ROWS rows are held back
     to train the dictionary, then everything streams."""
 
-    def __init__(self, tmp: Path):
+    def __init__(self, tmp: Path, dictionary: bytes | None = None):
         self.tmp, self.out = tmp, open(tmp / RECORDS, "wb")
         self.pending: list[bytes] | None = []
         self.offsets = array("q", [0])
         self.codec = None
+        if dictionary is not None:          # the previous snapshot's: no training
+            self.pending = None
+            (tmp / DICTIONARY).write_bytes(dictionary)
+            self.codec = RowCompressor(dictionary)
+
+    def add_frame(self, frame: bytes) -> None:
+        """A row already compressed with this file's dictionary."""
+        self.out.write(frame)
+        self.offsets.append(self.offsets[-1] + len(frame))
 
     def add(self, row: bytes) -> None:
         if self.pending is not None:
@@ -177,7 +189,38 @@ class _RowFile:
         return self.codec.codec
 
 
-def _write_rows(records, tmp: Path, known_hashes: dict[str, str]):
+CARRIED_TEXT, CARRIED_LEN, CARRIED_FRAME = "\x00text", "\x00len", "\x00frame"   # keys no record has
+
+
+def carried_rows(path: Path, keep=lambda source: True, frames: bool = True):
+    """The records of snapshot `path` whose source `keep` accepts, in row order, each with
+    its normalised text (and compressed frame, for a snapshot written with the same
+    dictionary) under private keys: what write_snapshot would otherwise redo per row."""
+    snap = Snapshot.load(Path(path))
+    if (Path(path) / "records.jsonl").exists():
+        frames = False
+    wanted = np.array([keep(d["source"]) for d in snap.meta["docs"]] or [False], dtype=bool)
+    keep_row = wanted[snap.arrays["row_doc"]] if snap.n else np.zeros(0, dtype=bool)
+    off, starts, text = snap.arrays["rec_offsets"], snap.arrays["starts"], snap.text
+    lengths = snap.arrays["lengths"]
+    for row in np.flatnonzero(keep_row).tolist():
+        rec = snap.record(row)
+        rec[CARRIED_TEXT] = text[int(starts[row]):int(starts[row + 1]) - len(SEP)]
+        rec[CARRIED_LEN] = int(lengths[row])
+        if frames:
+            rec[CARRIED_FRAME] = snap.records[int(off[row]):int(off[row + 1])]
+        yield rec
+
+
+def reusable_dictionary(path: Path | None) -> bytes | None:
+    """A snapshot's dictionary when it was trained on a full sample (small indexes retrain)."""
+    if path is None or not (Path(path) / DICTIONARY).exists():
+        return None
+    data = (Path(path) / DICTIONARY).read_bytes()
+    return data if data and len(load_meta(path)["clause_ids"]) >= TRAIN_ROWS else None
+
+
+def _write_rows(records, tmp: Path, known_hashes: dict[str, str], dictionary=None):
     blob = bytearray()
     # compact per-row columns: array('q') costs 8 bytes a row, a list of ints ~36
     starts, lengths, seqs, dates, row_doc = (array("q") for _ in range(5))
@@ -190,9 +233,12 @@ def _write_rows(records, tmp: Path, known_hashes: dict[str, str]):
     doc_records: list[dict] = []              # each document's part of its clause records
     cite_rows: list[dict] = []                # what the citation graph reads of a row
     lists = [f.builder() for f in FACETS if f.multi]
-    rows = _RowFile(tmp)
+    rows = _RowFile(tmp, dictionary)
     try:
         for rec in records:
+            norm = rec.pop(CARRIED_TEXT, None)                   # UTF-16-BE, normalised
+            length = rec.pop(CARRIED_LEN, None)                  # in characters
+            frame = rec.pop(CARRIED_FRAME, None)
             digest = rec.pop("content_hash", None)                 # not part of a hit
             sources[rec["source"]] = digest if digest is not None else \
                 known_hashes.get(rec["source"], "")
@@ -204,12 +250,16 @@ def _write_rows(records, tmp: Path, known_hashes: dict[str, str]):
                 j = doc_index[rec["doc_id"]] = len(docs)
                 docs.append({k: rec.get(k) for k in DOC_FACTS})
                 doc_records.append(doc_part)
-            # a row whose document part differs from its document's keeps it whole
-            rows.add(dumps(dict(items[cut:]) if doc_part == doc_records[j] else rec))
-            text = normalize(rec["text"]).replace("\x00", " ")
+            if frame is not None and dictionary is not None:
+                rows.add_frame(frame)
+            else:   # a row whose document part differs from its document's keeps it whole
+                rows.add(dumps(dict(items[cut:]) if doc_part == doc_records[j] else rec))
+            if norm is None:
+                text = normalize(rec["text"]).replace("\x00", " ")
+                norm, length = text.encode("utf-16-be"), len(text)
             starts.append(len(blob))
-            blob += text.encode("utf-16-be") + SEP
-            lengths.append(len(text))
+            blob += norm + SEP
+            lengths.append(length)
             seqs.append(rec["seq"])
             dates.append(_date_ordinal(rec["date"], rec["year"]))
             clause_ids.append(rec["clause_id"])

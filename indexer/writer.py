@@ -18,8 +18,8 @@ from indexer.loaders import UnreadableFile, iter_source_files, load_document, me
 from indexer.pipeline import content_hash, parse_document
 from indexer.schema import clause_schema, whoosh_fields
 from indexer.rowcodec import dumps, loads
-from indexer.snapshot import IndexMissing, drop_orphans, iter_snapshot_records, load_meta, snapshot_dir, \
-    snapshot_generations, write_snapshot
+from indexer.snapshot import IndexMissing, carried_rows, drop_orphans, load_meta, \
+    reusable_dictionary, snapshot_dir, snapshot_generations, write_snapshot
 
 INDEX_NAME = "clauses"
 
@@ -225,11 +225,12 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
 
         generation = ix.latest_generation()
         if not snapshot_dir(index_dir, generation).exists():
-            carried = () if rebuild or prev is None else (
-                r for r in iter_snapshot_records(prev)
-                if r["source"] not in replaced and r["source"] in live)
+            carry = not rebuild and prev is not None
+            dictionary = reusable_dictionary(prev) if carry else None
+            carried = carried_rows(prev, lambda s: s not in replaced and s in live,
+                                   frames=dictionary is not None) if carry else ()
             write_snapshot(index_dir, generation, chain(carried, _read_spool(spool_path)),
-                           known_hashes={} if rebuild else known)
+                           known_hashes={} if rebuild else known, dictionary=dictionary)
     except BaseException:
         if not writer.is_closed:
             writer.cancel()

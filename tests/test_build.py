@@ -126,3 +126,36 @@ def test_empty_index_gets_an_empty_snapshot(tmp_path):
     index = tmp_path / "ix"
     open_index(index, create=True)
     assert SearchEngine(index).snapshot().n == 0
+
+
+def _rows_by_id(snap):
+    return {cid: (snap.record(i), snap.row_text(i), int(snap.arrays["lengths"][i]))
+            for i, cid in enumerate(snap.meta["clause_ids"])}
+
+
+@pytest.mark.parametrize("train_rows", [8000, 300])
+def test_update_carries_rows_exactly(tmp_path, monkeypatch, train_rows):
+    """Carried rows reuse the previous snapshot's normalised text and (with a dictionary
+    trained on a full sample: train_rows=300 here) its compressed frames; what comes out
+    equals a clean build of the same files."""
+    from tests.test_kill import corpus as big_corpus
+    monkeypatch.setattr("indexer.snapshot.TRAIN_ROWS", train_rows)
+    docs, index, clean = tmp_path / "docs", tmp_path / "ix", tmp_path / "clean"
+    big_corpus(docs, 40)
+    write(docs, "plan007.meta.json", '{"city": "宁安市", "year": 2016}')
+    build_index([docs], index, **QUIET)
+    first = newest(index)
+    first_dict = (snapshot_dir(index, first.generation) / "records.dict").read_bytes()
+    write(docs, "plan003.txt", PLAN.format(city="城3市", n=333) + "\n三、全角ＡＢＣ１２３和𠀀字。\n")
+    (docs / "plan005.txt").unlink()
+    r = build_index([docs], index, prune=True, **QUIET)
+    assert (r.read, r.removed) == (1, 1)
+    build_index([docs], clean, **QUIET)
+    got, want = newest(index), newest(clean)
+    assert _rows_by_id(got) == _rows_by_id(want)
+    assert got.meta["sources"] == want.meta["sources"]
+    assert sorted(map(str, got.meta["docs"])) == sorted(map(str, want.meta["docs"]))
+    reused = (snapshot_dir(index, got.generation) / "records.dict").read_bytes() == first_dict
+    assert reused == (first.n >= train_rows) and first_dict != b""
+    assert total(SearchEngine(index), "新建幼儿园333所") == 1
+    assert total(SearchEngine(index), "ABC123和𠀀字") == 1

@@ -36,6 +36,7 @@ import numpy as np
 
 from analyzers.normalize import normalize
 from indexer.facets import FACETS
+from indexer import sufarray
 from indexer.rowcodec import TRAIN_ROWS, RowCompressor, dumps, train
 from indexer.snapshot_read import SEP, Snapshot, iter_snapshot_records, load_meta, snapshot_dir
 from indexer.versions import annotate_versions
@@ -85,16 +86,16 @@ def _date_ordinal(date: str, year: int | None) -> int:
 
 def write_snapshot(index_dir: Path, generation: int, records,
                    known_hashes: dict[str, str] | None = None,
-                   dictionary: bytes | None = None) -> Path:
+                   dictionary: bytes | None = None, base: Path | None = None) -> Path:
     """Write snapshot `generation` from a stream of clause records; returns its directory.
     Records carried forward from a snapshot have no content hash any more (hits do not
     show it): `known_hashes` (source → hash of the previous snapshot) supplies theirs.
     Rows carried from a snapshot (carried_rows) bring their normalised text and, when
-    `dictionary` is that snapshot's, their compressed frame, so they are not redone.
+    `dictionary` is that snapshot's, their compressed frame, so they are not redone;
+    when they come first and `base` is their snapshot, its suffix array is carried
+    forward too (indexer.sufarray.extend).
 
     The peak is the text plus its suffix array."""
-    import pydivsufsort
-
     index_dir = Path(index_dir)
     target = snapshot_dir(index_dir, generation)
     if target.exists():
@@ -102,12 +103,20 @@ def write_snapshot(index_dir: Path, generation: int, records,
     tmp = Path(tempfile.mkdtemp(prefix=f".snap-tmp-{os.getpid()}-", dir=index_dir))
     try:
         os.chmod(tmp, 0o755)      # mkdtemp makes it 0700: a server of another user reads it
-        arrays, meta, blob, cite_rows = _write_rows(records, tmp, known_hashes or {}, dictionary)
+        arrays, meta, blob, cite_rows, base_rows = _write_rows(records, tmp, known_hashes or {},
+                                                               dictionary)
         meta["generation"] = generation
         _write_citations(tmp, cite_rows, meta["docs"])
         del cite_rows
-        # suffixes of the UTF-16 text; only even byte offsets start a character
-        sa = _even_suffixes(pydivsufsort.divsufsort(np.frombuffer(blob, dtype=np.uint8)))
+        sa = None
+        if base is not None and base_rows is not None and len(base_rows):
+            with np.load(Path(base) / "arrays.npz") as z:
+                base_starts = z["starts"]
+            sa = sufarray.extend(blob, arrays["starts"], len(base_rows),
+                                 sufarray.read_chunks(Path(base) / "sa.npy"), base_starts,
+                                 np.asarray(base_rows, dtype=np.int64))
+        if sa is None:
+            sa = sufarray.build(blob)
         (tmp / "text.bin").write_bytes(blob)
         del blob
         np.save(tmp / "sa.npy", sa)
@@ -128,18 +137,6 @@ def _write_citations(tmp: Path, rows: list[dict], docs: list[dict]) -> None:
     """cites.json (indexer.citegraph) from the slim rows collected while writing."""
     from indexer.citegraph import CITES_FILE, build_graph
     (tmp / CITES_FILE).write_bytes(dumps(build_graph(rows, docs)))
-
-
-def _even_suffixes(sa: np.ndarray, chunk: int = 1 << 22) -> np.ndarray:
-    """The entries at even offsets, compacted in place chunk by chunk (the write position
-    never passes the read position), so the peak stays the suffix array itself."""
-    w = 0
-    for i in range(0, len(sa), chunk):
-        part = sa[i:i + chunk]
-        even = part[(part & 1) == 0]            # a copy: safe to write over `part` next
-        sa[w:w + len(even)] = even
-        w += len(even)
-    return sa[:w] if len(sa) else np.zeros(0, dtype=np.int32)
 
 
 class _RowFile:
@@ -189,7 +186,8 @@ class _RowFile:
         return self.codec.codec
 
 
-CARRIED_TEXT, CARRIED_LEN, CARRIED_FRAME = "\x00text", "\x00len", "\x00frame"   # keys no record has
+# keys no record has: what a carried row brings from its snapshot
+CARRIED_TEXT, CARRIED_LEN, CARRIED_FRAME, CARRIED_ROW = "\x00text", "\x00len", "\x00frame", "\x00row"
 
 
 def carried_rows(path: Path, keep=lambda source: True, frames: bool = True):
@@ -207,6 +205,7 @@ def carried_rows(path: Path, keep=lambda source: True, frames: bool = True):
         rec = snap.record(row)
         rec[CARRIED_TEXT] = text[int(starts[row]):int(starts[row + 1]) - len(SEP)]
         rec[CARRIED_LEN] = int(lengths[row])
+        rec[CARRIED_ROW] = row
         if frames:
             rec[CARRIED_FRAME] = snap.records[int(off[row]):int(off[row + 1])]
         yield rec
@@ -234,8 +233,14 @@ def _write_rows(records, tmp: Path, known_hashes: dict[str, str], dictionary=Non
     cite_rows: list[dict] = []                # what the citation graph reads of a row
     lists = [f.builder() for f in FACETS if f.multi]
     rows = _RowFile(tmp, dictionary)
+    base_rows, fresh = array("q"), 0           # carried rows' rows in their snapshot; new rows
     try:
         for rec in records:
+            old_row = rec.pop(CARRIED_ROW, None)
+            if old_row is None:
+                fresh += 1
+            elif not fresh:                    # only a prefix of carried rows keeps its order
+                base_rows.append(old_row)
             norm = rec.pop(CARRIED_TEXT, None)                   # UTF-16-BE, normalised
             length = rec.pop(CARRIED_LEN, None)                  # in characters
             frame = rec.pop(CARRIED_FRAME, None)
@@ -299,7 +304,9 @@ def _write_rows(records, tmp: Path, known_hashes: dict[str, str], dictionary=Non
     meta = {"clause_ids": clause_ids, "headings": headings, "kinds": kinds, "docs": docs,
             "paths": list(path_code), "targets": targets, "vocab": vocab_out,
             "sources": sources, "doc_records": doc_records, "records_codec": codec}
-    return arrays, meta, blob, cite_rows
+    in_order = all(a < b for a, b in zip(base_rows, base_rows[1:]))
+    prefix_only = len(base_rows) + fresh == len(clause_ids)
+    return arrays, meta, blob, cite_rows, base_rows if in_order and prefix_only else None
 
 
 def snapshot_generations(index_dir: Path) -> list[int]:

@@ -230,7 +230,8 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
             carried = carried_rows(prev, lambda s: s not in replaced and s in live,
                                    frames=dictionary is not None) if carry else ()
             write_snapshot(index_dir, generation, chain(carried, _read_spool(spool_path)),
-                           known_hashes={} if rebuild else known, dictionary=dictionary)
+                           known_hashes={} if rebuild else known, dictionary=dictionary,
+                           base=prev if carry else None)
     except BaseException:
         if not writer.is_closed:
             writer.cancel()

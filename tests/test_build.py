@@ -159,3 +159,51 @@ def test_update_carries_rows_exactly(tmp_path, monkeypatch, train_rows):
     assert reused == (first.n >= train_rows) and first_dict != b""
     assert total(SearchEngine(index), "新建幼儿园333所") == 1
     assert total(SearchEngine(index), "ABC123和𠀀字") == 1
+
+
+def _sorted_by_row_text(snap) -> bool:
+    """Every suffix ≤ the next, compared up to and including its row's separator: the
+    order a binary search for a query (which never holds U+0000) needs."""
+    text, sa = bytes(snap.text), [int(p) for p in snap.sa]
+    keys = []
+    for p in sa:
+        e = text.find(b"\x00\x00", p)
+        while e % 2:
+            e = text.find(b"\x00\x00", e + 1)
+        keys.append(text[p:e + 2])
+    return all(a <= b for a, b in zip(keys, keys[1:]))
+
+
+def test_update_carries_the_suffix_array(tmp_path, monkeypatch):
+    """One changed, one removed and one new file: the suffix array is the previous one's
+    entries moved over the dropped rows plus the new rows' suffixes merged in, and every
+    query answers as from a clean build."""
+    import indexer.sufarray as sufarray
+    from tests.test_kill import corpus as big_corpus
+    calls = []
+    real = sufarray.extend
+    monkeypatch.setattr(sufarray, "extend", lambda *a, **k: calls.append(real(*a, **k)) or calls[-1])
+    docs, index, clean = tmp_path / "docs", tmp_path / "ix", tmp_path / "clean"
+    big_corpus(docs, 12)
+    build_index([docs], index, **QUIET)
+    write(docs, "plan004.txt", PLAN.format(city="城4市", n=444) + "\n三、加强学校建设，新增ＡＢ和𠀀。\n")
+    write(docs, "plan099.txt", PLAN.format(city="城99市", n=99))
+    (docs / "plan008.txt").unlink()
+    build_index([docs], index, prune=True, **QUIET)
+    assert calls and calls[-1] is not None, "the suffix array was carried forward"
+    build_index([docs], clean, **QUIET)
+    got, want = newest(index), newest(clean)
+    assert sorted(got.sa.tolist()) == list(range(0, len(got.text), 2))
+    assert _sorted_by_row_text(got)
+    ids_got, ids_want = got.meta["clause_ids"], want.meta["clause_ids"]
+    texts = [want.row_text(i) for i in range(want.n)]
+    needles = {t[k:k + n] for t in texts for k in range(0, len(t), 7) for n in (1, 2, 4, 9)}
+    needles |= {"学校建设", "444所", "ＡＢ", "AB", "𠀀", "城99市", "加强", "第11号", "。"}
+    for q in sorted(needles):
+        if not q.strip():
+            continue
+        a_rows, a_n = got.rows_with(q)
+        b_rows, b_n = want.rows_with(q)
+        assert dict(zip((ids_got[r] for r in a_rows), a_n.tolist())) == \
+            dict(zip((ids_want[r] for r in b_rows), b_n.tolist())), q
+        assert got.count(q) == want.count(q), q

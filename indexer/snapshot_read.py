@@ -41,7 +41,7 @@ class Snapshot:
     """A loaded snapshot: substring search and per-row facet arrays."""
     generation: int
     text: bytes            # memory-mapped text.bin
-    records: bytes         # memory-mapped records.jsonl
+    records: bytes         # memory-mapped records.zst (records.jsonl in older snapshots)
     sa: np.ndarray         # memory-mapped suffix array
     arrays: dict
     meta: dict

@@ -85,12 +85,13 @@ def parse_document(text: str, source: str, meta: dict | None = None,
     units = assign_units([c.text for c in raw])
     clauses = []
     for seq, (rc, (unit_list, leads)) in enumerate(zip(raw, units), start=1):
+        plain = without_unit_notes(rc.text)
         clauses.append(Clause(
             clause_id=f"{doc_id}-{seq:04d}", seq=seq, kind=rc.kind, label=rc.label,
             heading=rc.heading, path=list(rc.path), text=rc.text,
             units=unit_list, lead_units=leads,
-            stages=classify_stages(without_unit_notes(rc.text), rc.heading, rc.path, facts.title),
-            targets=[asdict(t) for t in extract_targets(without_unit_notes(rc.text))],
+            stages=classify_stages(plain, rc.heading, rc.path, facts.title),
+            targets=[asdict(t) for t in extract_targets(plain)],
         ))
     return Document(doc_id=doc_id, source=source, facts=facts, clauses=clauses,
                     content_hash=digest or content_hash(text), warnings=warnings)

@@ -1,11 +1,13 @@
-"""The Whoosh schema: one Whoosh document per clause.
+"""The Whoosh schema: one Whoosh document per indexed file.
 
-Whoosh is the store of record: clause ids (unique, for updates), source files and their
-content hashes (incremental indexing) and the whole clause record, from
-which each generation's snapshot is written. Text is not tokenised here: every query
-reads the snapshot (indexer.snapshot), whose suffix array answers both exact substrings
-and keyword-mode words; jieba-cut text fields were measured to cost a third of the
-build and half the index while no query read them.
+Whoosh is the store of record for what indexing itself needs: which files are indexed
+(unique source names, for updates and `--prune`), their content hashes (incremental
+indexing) and document ids. The clause records live in the snapshots (indexer.snapshot),
+which every query reads; storing them in Whoosh too (one pickled record per clause) was
+measured to cost ~40% of the build's CPU and ~150 MB on lawrefbook while no query read
+them. A run killed between the Whoosh commit and the snapshot leaves the previous
+snapshot serving, and the next run re-reads every file that snapshot does not hold with
+the same hash (see indexer.writer.build_index).
 """
 from __future__ import annotations
 
@@ -13,24 +15,14 @@ from whoosh import fields
 
 
 def clause_schema() -> fields.Schema:
-    # Only what indexing itself reads: ids to replace a file's clauses, hashes to skip
-    # unchanged files, and the record the snapshot is written from. Facets live in the
-    # snapshot (indexer.facets); sortable Whoosh columns for them were read by no query.
     return fields.Schema(
-        clause_id=fields.ID(stored=True, unique=True),
+        source=fields.ID(stored=True, unique=True),
         doc_id=fields.ID(stored=True),
-        source=fields.ID(stored=True),
         content_hash=fields.ID(stored=True),
-        record=fields.STORED(),
+        clauses=fields.STORED(),          # how many clauses the file gave (for reports)
     )
 
 
-def whoosh_fields(rec: dict) -> dict:
-    """A clause record (the JSONL fields) as the keyword arguments of add_document."""
-    return dict(
-        clause_id=rec["clause_id"],
-        doc_id=rec["doc_id"],
-        source=rec["source"],
-        content_hash=rec.get("content_hash", ""),
-        record=rec,
-    )
+def whoosh_fields(source: str, doc_id: str, digest: str, clauses: int) -> dict:
+    """One indexed file as the keyword arguments of add_document / update_document."""
+    return dict(source=source, doc_id=doc_id, content_hash=digest, clauses=clauses)

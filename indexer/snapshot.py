@@ -3,13 +3,13 @@
 Whoosh's pure-Python posting intersection cannot answer exact substring queries fast
 enough (a bigram phrase field measured p95 755 ms on 158k clauses), so each committed
 Whoosh generation gets a snapshot directory `snap_<gen>/` holding:
-Rows are in Whoosh docnum order when read back from Whoosh, and otherwise in the order the
-writer carried them forward; nothing depends on docnums, queries read only the snapshot.
 - text.bin   normalised clause texts, UTF-16-BE (two bytes a character, so the suffix
              array needs only the even offsets), joined by U+0000
 - sa.npy     suffix array of text.bin's even offsets (int32, memory-mapped at query time)
 - arrays.npz row offsets, lengths, dates, facet codes (CSR for multi-valued facets)
-- records.jsonl  the clause records hits show (offsets in arrays.npz)
+- records.zst    the clause records hits show, one zstd frame a row (offsets in
+             arrays.npz, dictionary records.dict), without the document facts, which
+             meta.json's doc_records keeps once per document
 - cites.json which clause cites which document/article, and each document's citers
              (indexer.citegraph)
 - meta.json  vocabularies, clause ids, headings, distinct outline paths (row_path in
@@ -18,34 +18,60 @@ writer carried them forward; nothing depends on docnums, queries read only the s
 Queries read only the snapshot, so a search never mixes two generations.
 A substring is then two binary searches plus numpy: exact, any length, with counts.
 Snapshots are written to a temp dir and renamed, so readers see whole snapshots only.
+Rows are in the order the writer carried them forward and added them. The snapshot is
+where clause records live (Whoosh keeps one small document a file, indexer.schema); this
+module writes snapshots, indexer.snapshot_read reads them.
 """
 from __future__ import annotations
 
 import datetime as _dt
-from array import array
-import json
 import os
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
-from functools import cached_property
+from array import array
 from pathlib import Path
 
 import numpy as np
 
 from analyzers.normalize import normalize
 from indexer.facets import FACETS
+from indexer import sufarray
+from indexer.rowcodec import TRAIN_ROWS, RowCompressor, dumps, train
+from indexer.snapshot_read import SEP, Snapshot, iter_snapshot_records, load_meta, snapshot_dir
 from indexer.versions import annotate_versions
 
-SEP = b"\x00\x00"          # U+0000 in UTF-16-BE
+__all__ = ["Snapshot", "IndexMissing", "build_snapshot", "write_snapshot", "snapshot_dir",
+           "snapshot_generations", "iter_snapshot_records", "load_meta", "drop_orphans"]
+
 DOC_FACTS = ("doc_id", "source", "title", "doc_type", "city", "province", "year", "date",
              "doc_number", "issuer", "co_issuers", "status", "level", "effective_date",
              "expiry", "effectiveness_level", "index_number")
 
 
-def snapshot_dir(index_dir: Path, generation: int) -> Path:
-    return Path(index_dir) / f"snap_{generation}"
+class IndexMissing(FileNotFoundError):
+    """There is no index yet: the admin has not run `policy-search index`."""
+
+
+RECORDS = "records.zst"
+DICTIONARY = "records.dict"
+
+
+def build_snapshot(ix, index_dir: Path) -> Path:
+    """The snapshot of Whoosh's latest generation when there is none on disk at all.
+    Whoosh keeps no clause records (indexer.schema), so only an index holding no file can
+    be snapshotted from it (a new index, or every file skipped); an index whose snapshots
+    are gone (its first run killed after the commit) needs `policy-search index` again,
+    which re-reads the files no snapshot holds."""
+    with ix.reader() as reader:
+        generation = reader.generation()
+        if generation is None:         # a new index with nothing committed yet
+            generation = ix.latest_generation()
+        if snapshot_dir(index_dir, generation).exists():
+            return snapshot_dir(index_dir, generation)
+        if reader.doc_count():
+            raise IndexMissing(f"索引尚未写完：{index_dir}，请重新运行 policy-search index")
+    return write_snapshot(index_dir, generation, ())
 
 
 def _date_ordinal(date: str, year: int | None) -> int:
@@ -58,36 +84,18 @@ def _date_ordinal(date: str, year: int | None) -> int:
             return 0
 
 
-def build_snapshot(ix, index_dir: Path) -> Path:
-    """Snapshot of the index's latest generation, read back from Whoosh's stored records.
-    The fallback when no previous snapshot can be carried forward (see write_snapshot)."""
-    with ix.reader() as reader:
-        generation = reader.generation()
-        if generation is None:         # a new index with nothing committed yet
-            generation = ix.latest_generation()
-        if snapshot_dir(index_dir, generation).exists():
-            return snapshot_dir(index_dir, generation)
-        return write_snapshot(index_dir, generation,
-                              (fields["record"] for _, fields in reader.iter_docs()))
-
-
-def iter_snapshot_records(path: Path):
-    """The clause records of an existing snapshot, in row order (streamed)."""
-    with open(Path(path) / "records.jsonl", "rb") as fh:
-        for line in fh:
-            yield json.loads(line)
-
-
 def write_snapshot(index_dir: Path, generation: int, records,
-                   known_hashes: dict[str, str] | None = None) -> Path:
+                   known_hashes: dict[str, str] | None = None,
+                   dictionary: bytes | None = None, base: Path | None = None) -> Path:
     """Write snapshot `generation` from a stream of clause records; returns its directory.
     Records carried forward from a snapshot have no content hash any more (hits do not
     show it): `known_hashes` (source → hash of the previous snapshot) supplies theirs.
+    Rows carried from a snapshot (carried_rows) bring their normalised text and, when
+    `dictionary` is that snapshot's, their compressed frame, so they are not redone;
+    when they come first and `base` is their snapshot, its suffix array is carried
+    forward too (indexer.sufarray.extend).
 
-    Only small per-row values are kept in memory while streaming, so the peak is the text
-    plus its suffix array."""
-    import pydivsufsort
-
+    The peak is the text plus its suffix array."""
     index_dir = Path(index_dir)
     target = snapshot_dir(index_dir, generation)
     if target.exists():
@@ -95,18 +103,26 @@ def write_snapshot(index_dir: Path, generation: int, records,
     tmp = Path(tempfile.mkdtemp(prefix=f".snap-tmp-{os.getpid()}-", dir=index_dir))
     try:
         os.chmod(tmp, 0o755)      # mkdtemp makes it 0700: a server of another user reads it
-        arrays, meta, blob = _write_rows(records, tmp, known_hashes or {})
+        arrays, meta, blob, cite_rows, base_rows = _write_rows(records, tmp, known_hashes or {},
+                                                               dictionary)
         meta["generation"] = generation
-        from indexer.citegraph import write_citations
-        write_citations(tmp, meta["docs"])        # cites.json: the citation graph
-        # suffixes of the UTF-16 text; only even byte offsets start a character
-        sa = _even_suffixes(pydivsufsort.divsufsort(np.frombuffer(blob, dtype=np.uint8)))
+        _write_citations(tmp, cite_rows, meta["docs"])
+        del cite_rows
+        sa = None
+        if base is not None and base_rows is not None and len(base_rows):
+            with np.load(Path(base) / "arrays.npz") as z:
+                base_starts = z["starts"]
+            sa = sufarray.extend(blob, arrays["starts"], len(base_rows),
+                                 sufarray.read_chunks(Path(base) / "sa.npy"), base_starts,
+                                 np.asarray(base_rows, dtype=np.int64))
+        if sa is None:
+            sa = sufarray.build(blob)
         (tmp / "text.bin").write_bytes(blob)
         del blob
         np.save(tmp / "sa.npy", sa)
         del sa
         np.savez(tmp / "arrays.npz", **arrays)
-        (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        (tmp / "meta.json").write_bytes(dumps(meta))
         os.rename(tmp, target)
     except OSError:
         if not target.exists():
@@ -117,37 +133,138 @@ def write_snapshot(index_dir: Path, generation: int, records,
     return target
 
 
-def _even_suffixes(sa: np.ndarray, chunk: int = 1 << 22) -> np.ndarray:
-    """The entries at even offsets, filtered chunk by chunk to keep the peak low."""
-    return np.concatenate([part[(part & 1) == 0] for part in
-                           (sa[i:i + chunk] for i in range(0, len(sa), chunk))]
-                          or [np.zeros(0, dtype=np.int32)])
+def _write_citations(tmp: Path, rows: list[dict], docs: list[dict]) -> None:
+    """cites.json (indexer.citegraph) from the slim rows collected while writing."""
+    from indexer.citegraph import CITES_FILE, build_graph
+    (tmp / CITES_FILE).write_bytes(dumps(build_graph(rows, docs)))
 
 
-def _write_rows(records, tmp: Path, known_hashes: dict[str, str]):
+class _RowFile:
+    """records.zst: one compressed frame a row. The first TRAIN_ROWS rows are held back
+    to train the dictionary, then everything streams."""
+
+    def __init__(self, tmp: Path, dictionary: bytes | None = None):
+        self.tmp, self.out = tmp, open(tmp / RECORDS, "wb")
+        self.pending: list[bytes] | None = []
+        self.offsets = array("q", [0])
+        self.codec = None
+        if dictionary is not None:          # the previous snapshot's: no training
+            self.pending = None
+            (tmp / DICTIONARY).write_bytes(dictionary)
+            self.codec = RowCompressor(dictionary)
+
+    def add_frame(self, frame: bytes) -> None:
+        """A row already compressed with this file's dictionary."""
+        self.out.write(frame)
+        self.offsets.append(self.offsets[-1] + len(frame))
+
+    def add(self, row: bytes) -> None:
+        if self.pending is not None:
+            self.pending.append(row)
+            if len(self.pending) >= TRAIN_ROWS:
+                self._start()
+            return
+        self._write(row)
+
+    def _start(self) -> None:
+        dictionary = train(self.pending)
+        (self.tmp / DICTIONARY).write_bytes(dictionary)
+        self.codec = RowCompressor(dictionary)
+        pending, self.pending = self.pending, None
+        for row in pending:
+            self._write(row)
+
+    def _write(self, row: bytes) -> None:
+        frame = self.codec.compress(row)
+        self.out.write(frame)
+        self.offsets.append(self.offsets[-1] + len(frame))
+
+    def close(self) -> str:
+        if self.pending is not None:
+            self._start()
+        self.out.close()
+        return self.codec.codec
+
+
+# keys no record has: what a carried row brings from its snapshot
+CARRIED_TEXT, CARRIED_LEN, CARRIED_FRAME, CARRIED_ROW = "\x00text", "\x00len", "\x00frame", "\x00row"
+
+
+def carried_rows(path: Path, keep=lambda source: True, frames: bool = True):
+    """The records of snapshot `path` whose source `keep` accepts, in row order, each with
+    its normalised text (and compressed frame, for a snapshot written with the same
+    dictionary) under private keys: what write_snapshot would otherwise redo per row."""
+    snap = Snapshot.load(Path(path))
+    if (Path(path) / "records.jsonl").exists():
+        frames = False
+    wanted = np.array([keep(d["source"]) for d in snap.meta["docs"]] or [False], dtype=bool)
+    keep_row = wanted[snap.arrays["row_doc"]] if snap.n else np.zeros(0, dtype=bool)
+    off, starts, text = snap.arrays["rec_offsets"], snap.arrays["starts"], snap.text
+    lengths = snap.arrays["lengths"]
+    for row in np.flatnonzero(keep_row).tolist():
+        rec = snap.record(row)
+        rec[CARRIED_TEXT] = text[int(starts[row]):int(starts[row + 1]) - len(SEP)]
+        rec[CARRIED_LEN] = int(lengths[row])
+        rec[CARRIED_ROW] = row
+        if frames:
+            rec[CARRIED_FRAME] = snap.records[int(off[row]):int(off[row + 1])]
+        yield rec
+
+
+def reusable_dictionary(path: Path | None) -> bytes | None:
+    """A snapshot's dictionary when it was trained on a full sample (small indexes retrain)."""
+    if path is None or not (Path(path) / DICTIONARY).exists():
+        return None
+    data = (Path(path) / DICTIONARY).read_bytes()
+    return data if data and len(load_meta(path)["clause_ids"]) >= TRAIN_ROWS else None
+
+
+def _write_rows(records, tmp: Path, known_hashes: dict[str, str], dictionary=None):
     blob = bytearray()
     # compact per-row columns: array('q') costs 8 bytes a row, a list of ints ~36
     starts, lengths, seqs, dates, row_doc = (array("q") for _ in range(5))
-    rec_offsets = array("q", [0])
     clause_ids, headings, kinds = [], [], []
     row_path, path_code = array("i"), {}      # outline paths, each distinct one stored once
     targets: list[list] = []                  # [row, key, indicator, comparator, value, unit, year, scope, span]
     sources: dict[str, str] = {}
     doc_index: dict[str, int] = {}
     docs: list[dict] = []
+    doc_records: list[dict] = []              # each document's part of its clause records
+    cite_rows: list[dict] = []                # what the citation graph reads of a row
     lists = [f.builder() for f in FACETS if f.multi]
-    with open(tmp / "records.jsonl", "wb") as out:
+    rows = _RowFile(tmp, dictionary)
+    base_rows, fresh = array("q"), 0           # carried rows' rows in their snapshot; new rows
+    try:
         for rec in records:
+            old_row = rec.pop(CARRIED_ROW, None)
+            if old_row is None:
+                fresh += 1
+            elif not fresh:                    # only a prefix of carried rows keeps its order
+                base_rows.append(old_row)
+            norm = rec.pop(CARRIED_TEXT, None)                   # UTF-16-BE, normalised
+            length = rec.pop(CARRIED_LEN, None)                  # in characters
+            frame = rec.pop(CARRIED_FRAME, None)
             digest = rec.pop("content_hash", None)                 # not part of a hit
             sources[rec["source"]] = digest if digest is not None else \
                 known_hashes.get(rec["source"], "")
-            line = json.dumps(rec, ensure_ascii=False).encode("utf-8") + b"\n"
-            out.write(line)
-            rec_offsets.append(rec_offsets[-1] + len(line))
-            text = normalize(rec["text"]).replace("\x00", " ")
+            items = list(rec.items())
+            cut = next(i for i, (k, _) in enumerate(items) if k == "clause_id")
+            doc_part = dict(items[:cut])
+            j = doc_index.get(rec["doc_id"])
+            if j is None:
+                j = doc_index[rec["doc_id"]] = len(docs)
+                docs.append({k: rec.get(k) for k in DOC_FACTS})
+                doc_records.append(doc_part)
+            if frame is not None and dictionary is not None:
+                rows.add_frame(frame)
+            else:   # a row whose document part differs from its document's keeps it whole
+                rows.add(dumps(dict(items[cut:]) if doc_part == doc_records[j] else rec))
+            if norm is None:
+                text = normalize(rec["text"]).replace("\x00", " ")
+                norm, length = text.encode("utf-16-be"), len(text)
             starts.append(len(blob))
-            blob += text.encode("utf-16-be") + SEP
-            lengths.append(len(text))
+            blob += norm + SEP
+            lengths.append(length)
             seqs.append(rec["seq"])
             dates.append(_date_ordinal(rec["date"], rec["year"]))
             clause_ids.append(rec["clause_id"])
@@ -157,13 +274,17 @@ def _write_rows(records, tmp: Path, known_hashes: dict[str, str]):
                             t["value"], t["unit"], t["year"], t["scope"], t["span"]]
                            for t in rec.get("targets", ()))
             kinds.append(rec["kind"])
-            j = doc_index.get(rec["doc_id"])
-            if j is None:
-                j = doc_index[rec["doc_id"]] = len(docs)
-                docs.append({k: rec.get(k) for k in DOC_FACTS})
             row_doc.append(j)
             for builder in lists:
                 builder.add(rec)
+            raw = rec.get("text") or ""
+            if rec.get("label") or "《" in raw or "号" in raw:
+                cite_rows.append({"clause_id": rec["clause_id"], "doc_id": rec["doc_id"],
+                                  "label": rec.get("label"),
+                                  "text": raw if "《" in raw or "号" in raw else ""})
+        codec = rows.close()
+    finally:
+        rows.out.close()
     starts.append(len(blob))
     arrays = {
         "starts": np.asarray(starts, dtype=np.int64),      # n + 1 entries
@@ -171,7 +292,7 @@ def _write_rows(records, tmp: Path, known_hashes: dict[str, str]):
         "row_doc": np.asarray(row_doc, dtype=np.int32),
         "seq": np.asarray(seqs, dtype=np.int32),
         "date": np.asarray(dates, dtype=np.int32),
-        "rec_offsets": np.asarray(rec_offsets, dtype=np.int64),
+        "rec_offsets": np.asarray(rows.offsets, dtype=np.int64),
         "row_path": np.asarray(row_path, dtype=np.int32),
     }
     vocab_out: dict[str, list[str]] = {}
@@ -182,8 +303,10 @@ def _write_rows(records, tmp: Path, known_hashes: dict[str, str]):
         builder.finish(arrays, vocab_out)
     meta = {"clause_ids": clause_ids, "headings": headings, "kinds": kinds, "docs": docs,
             "paths": list(path_code), "targets": targets, "vocab": vocab_out,
-            "sources": sources}
-    return arrays, meta, blob
+            "sources": sources, "doc_records": doc_records, "records_codec": codec}
+    in_order = all(a < b for a, b in zip(base_rows, base_rows[1:]))
+    prefix_only = len(base_rows) + fresh == len(clause_ids)
+    return arrays, meta, blob, cite_rows, base_rows if in_order and prefix_only else None
 
 
 def snapshot_generations(index_dir: Path) -> list[int]:
@@ -221,131 +344,3 @@ def drop_orphans(index_dir: Path) -> None:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-@dataclass
-class Snapshot:
-    """A loaded snapshot: substring search and per-row facet arrays."""
-    generation: int
-    text: bytes            # memory-mapped text.bin
-    records: bytes         # memory-mapped records.jsonl
-    sa: np.ndarray         # memory-mapped suffix array
-    arrays: dict
-    meta: dict
-
-    @classmethod
-    def load(cls, path: Path) -> "Snapshot":
-        text = _mmap(path / "text.bin")
-        records = _mmap(path / "records.jsonl")
-        sa = np.load(path / "sa.npy", mmap_mode="r")
-        with np.load(path / "arrays.npz") as z:
-            arrays = {k: z[k] for k in z.files}
-        meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
-        return cls(meta["generation"], text, records, sa, arrays, meta)
-
-    # lookups derived once per snapshot; they live on it so a request never pairs the
-    # arrays of one generation with the lookups of another
-    @cached_property
-    def row_of(self) -> dict[str, int]:
-        return {cid: i for i, cid in enumerate(self.meta["clause_ids"])}
-
-    @cached_property
-    def doc_of(self) -> dict[str, int]:
-        return {d["doc_id"]: i for i, d in enumerate(self.meta["docs"])}
-
-    @cached_property
-    def titles(self) -> list[str]:
-        return [normalize(d["title"] or "") for d in self.meta["docs"]]
-
-    @cached_property
-    def has_versions(self) -> bool:
-        return any(d.get("versions") for d in self.meta["docs"])
-
-    @cached_property
-    def current_rows(self) -> np.ndarray:
-        """Rows of documents that are no older version of another (see indexer.versions)."""
-        current = np.array([d.get("current", True) is not False for d in self.meta["docs"]]
-                           or [True], dtype=bool)
-        return current[self.arrays["row_doc"]] if self.n else np.zeros(0, dtype=bool)
-
-    @cached_property
-    def context(self) -> dict:
-        """The short fields around each clause (heading, path, title, place, issuer,
-        文号), searchable for substrings; see indexer.fieldtext."""
-        from indexer.fieldtext import context_fields
-        return context_fields(self.meta, self.arrays)
-
-    @property
-    def n(self) -> int:
-        return len(self.arrays["lengths"])
-
-    def _bound(self, q: bytes, upper: bool) -> int:
-        sa, text, n = self.sa, self.text, len(q)
-        lo, hi = 0, len(sa)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            p = int(sa[mid])
-            s = text[p:p + n]
-            if s < q or (upper and s == q):
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
-
-    def _range(self, needle: str) -> tuple[int, int]:
-        """The suffix-array range of the normalised needle's occurrences."""
-        q = normalize(needle).replace("\x00", "").encode("utf-16-be")
-        if not q or not self.n:
-            return 0, 0
-        return self._bound(q, upper=False), self._bound(q, upper=True)
-
-    def count(self, needle: str) -> int:
-        """How often the needle occurs (an upper bound of the rows holding it); two
-        binary searches, nothing materialised."""
-        lo, hi = self._range(needle)
-        return hi - lo
-
-    def occurrences(self, needle: str) -> np.ndarray:
-        """Byte offsets in text.bin of every occurrence of the normalised needle."""
-        lo, hi = self._range(needle)
-        return np.asarray(self.sa[lo:hi], dtype=np.int64)
-
-    def rows_with(self, needle: str) -> tuple[np.ndarray, np.ndarray]:
-        """(rows containing needle, sorted; occurrence count per row)."""
-        occ = self.occurrences(needle)
-        if not len(occ):
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        rows = np.searchsorted(self.arrays["starts"], occ, side="right") - 1
-        if len(rows) < self.n // 8:            # sparse: sorting beats a dense count
-            return np.unique(rows, return_counts=True)
-        counts = np.bincount(rows, minlength=self.n)
-        found = np.flatnonzero(counts)
-        return found, counts[found]
-
-    def record(self, row: int) -> dict:
-        off = self.arrays["rec_offsets"]
-        return json.loads(self.records[int(off[row]):int(off[row + 1])])
-
-    def row_text(self, row: int) -> str:
-        s, e = self.arrays["starts"][row:row + 2]
-        return self.text[int(s):int(e) - len(SEP)].decode("utf-16-be")
-
-    def multi_values(self, facet: str, rows: np.ndarray) -> np.ndarray:
-        """Value codes of a multi-valued facet for the given rows (with repeats)."""
-        indptr = self.arrays[facet + "_indptr"]
-        values = self.arrays[facet + "_values"]
-        if not len(rows):
-            return values[:0]
-        lens = indptr[rows + 1] - indptr[rows]
-        idx = np.repeat(indptr[rows] - np.cumsum(np.r_[0, lens[:-1]]), lens) + np.arange(lens.sum())
-        return values[idx]
-
-    def value_owner(self, facet: str) -> np.ndarray:
-        indptr = self.arrays[facet + "_indptr"]
-        return np.repeat(np.arange(self.n), np.diff(indptr))
-
-
-def _mmap(path: Path):
-    import mmap
-    if not os.path.getsize(path):
-        return b""
-    with open(path, "rb") as fh:
-        return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)

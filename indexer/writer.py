@@ -1,7 +1,6 @@
 """Files → clause records → Whoosh index (+ substring snapshot). The admin's batch job."""
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import time
@@ -18,8 +17,9 @@ from indexer.loaders import UnreadableFile, iter_source_files, load_document, me
     sidecar_paths
 from indexer.pipeline import content_hash, parse_document
 from indexer.schema import clause_schema, whoosh_fields
-from indexer.snapshot import build_snapshot, drop_orphans, iter_snapshot_records, snapshot_dir, \
-    write_snapshot
+from indexer.rowcodec import dumps, loads
+from indexer.snapshot import IndexMissing, carried_rows, drop_orphans, load_meta, \
+    reusable_dictionary, snapshot_dir, snapshot_generations, write_snapshot
 
 INDEX_NAME = "clauses"
 
@@ -54,10 +54,6 @@ class IndexReport:
         return (f"读取 {self.read} 个文件，跳过 {len(self.skipped)} 个，未变 {self.unchanged} 个，"
                 f"删除 {self.removed} 个；写入 {self.clauses} 条，索引共 {self.total_clauses} 条；"
                 f"用时 {self.seconds:.1f} 秒" + (f"（{phases}）" if phases else ""))
-
-
-class IndexMissing(FileNotFoundError):
-    """There is no index yet: the admin has not run `policy-search index`."""
 
 
 def open_index(index_dir: Path, create: bool = False):
@@ -124,16 +120,23 @@ def parse_file(path: Path, source: str, ocr: bool = False
     return source, digest, records, "", warnings + doc.warnings
 
 
+def parse_for_index(path: Path, source: str, ocr: bool = False):
+    """parse_file with the records already encoded as spool lines (JSONL bytes): a
+    worker encodes its own records, and one bytes object crosses the process boundary
+    instead of a pickled list of dicts. (source, digest, doc id, clause count, lines or
+    None, reason, warnings)."""
+    source, digest, records, reason, warnings = parse_file(path, source, ocr)
+    if records is None:
+        return source, digest, "", 0, None, reason, warnings
+    return (source, digest, records[0]["doc_id"], len(records),
+            b"".join(dumps(r) + b"\n" for r in records), reason, warnings)
+
+
 def indexed_sources(ix) -> dict[str, str]:
-    """source → content hash of what the index holds now."""
-    out = {}
-    with ix.searcher() as s:
-        for raw in s.lexicon("source"):
-            src = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-            hit = s.document(source=src)
-            if hit is not None:
-                out[src] = hit.get("content_hash", "")
-    return out
+    """source → content hash of what Whoosh holds now (one stored document a file)."""
+    with ix.reader() as reader:
+        return {f["source"]: f.get("content_hash", "") for f in reader.all_stored_fields()
+                if "source" in f}
 
 
 def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False,
@@ -142,16 +145,19 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
     """Index new and changed files; with `prune`, drop files no longer present; with
     `rebuild`, replace everything. Unreadable files are reported and keep their old clauses.
 
-    New records are spooled to disk while Whoosh indexes them; after the commit the next
-    snapshot is the previous one's rows (minus replaced and pruned files) plus the spool,
-    so nothing is read back from Whoosh."""
+    The newest complete snapshot is the reference: a file it holds with the same content
+    hash is not read again. New records are spooled to disk while Whoosh records their
+    files; after the commit the next snapshot is that snapshot's rows (minus replaced and
+    pruned files, and files Whoosh no longer holds) plus the spool. A run killed after
+    its commit but before its snapshot thus costs nothing: the next run compares against
+    the older snapshot and re-reads whatever it lacks."""
     started = time.perf_counter()
     report = IndexReport()
     index_dir = Path(index_dir)
     ix = _open_for_writing(index_dir)
-    prev = snapshot_dir(index_dir, ix.latest_generation())
-    prev = prev if prev.exists() else None
-    known = _snapshot_sources(prev) if prev else indexed_sources(ix)
+    prev = newest_snapshot(index_dir)
+    known = _snapshot_sources(prev) if prev else {}
+    indexed = indexed_sources(ix)
     files, bad_names = [], []
     for path, src in _sources(paths):
         try:
@@ -174,39 +180,43 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
                 pass
         todo.append((path, src))
     gone = sorted(set(known) - seen) if prune and not rebuild else []
+    unlisted = sorted(set(indexed) - seen - set(gone)) if prune and not rebuild else []
 
     procs = procs or min(2, os.cpu_count() or 1)
-    bulk = len(todo) >= 200 and procs > 1
     _drop_orphan_segments(ix, index_dir)
-    if bulk:
-        _sub_writers_die_with_parent()
-    writer = ix.writer(procs=procs, multisegment=True, limitmb=48) if bulk else ix.writer(limitmb=128)
+    # one small Whoosh document a file: a single in-process writer is enough
+    writer = ix.writer(limitmb=64)
     replaced = set(gone)
+    live = set() if rebuild else set(indexed)           # sources Whoosh holds after commit
     drop_orphans(index_dir)
     spool_path = index_dir / f".spool-{os.getpid()}.jsonl"
     try:
         with open(spool_path, "wb") as spool:
-            for src in gone:
+            for src in gone + unlisted:
                 writer.delete_by_term("source", src)
-                report.removed += 1
-            for source, digest, records, reason, warnings in _parse_all(todo, procs, progress, bulk, ocr):
+                live.discard(src)
+            report.removed = len(gone)
+            for source, digest, doc_id, n, lines, reason, warnings in \
+                    _parse_all(todo, procs, progress, ocr):
                 report.warnings.extend((source, w) for w in warnings)
                 for w in warnings:
                     log(f"提示 {source}：{w}")
-                if records is None:
+                if lines is None:
                     report.skipped.append((source, reason))
                     log(f"跳过 {source}：{reason}")
                     continue
-                if source in known and not rebuild:
-                    writer.delete_by_term("source", source)
-                    replaced.add(source)
-                for rec in records:
-                    writer.add_document(**whoosh_fields(rec))
-                    spool.write(json.dumps(rec, ensure_ascii=False).encode("utf-8") + b"\n")
+                fields = whoosh_fields(source, doc_id, digest, n)
+                if rebuild:
+                    writer.add_document(**fields)
+                else:                       # replaces the file's document, if any
+                    writer.update_document(**fields)
+                replaced.add(source)
+                live.add(source)
+                spool.write(lines)
                 report.read += 1
-                report.clauses += len(records)
+                report.clauses += n
         report.phases["解析写入"] = time.perf_counter() - started
-        changed = bool(report.read or report.removed or rebuild)
+        changed = bool(report.read or gone or unlisted or rebuild)
         if changed:
             writer.commit(mergetype=CLEAR if rebuild else None, optimize=False)
         else:
@@ -214,15 +224,14 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
         report.phases["提交"] = time.perf_counter() - started - report.phases["解析写入"]
 
         generation = ix.latest_generation()
-        if snapshot_dir(index_dir, generation).exists():
-            pass
-        elif rebuild or prev is not None:
-            carried = () if rebuild else (r for r in iter_snapshot_records(prev)
-                                          if r["source"] not in replaced)
+        if not snapshot_dir(index_dir, generation).exists():
+            carry = not rebuild and prev is not None
+            dictionary = reusable_dictionary(prev) if carry else None
+            carried = carried_rows(prev, lambda s: s not in replaced and s in live,
+                                   frames=dictionary is not None) if carry else ()
             write_snapshot(index_dir, generation, chain(carried, _read_spool(spool_path)),
-                           known_hashes={} if rebuild else known)
-        else:
-            build_snapshot(ix, index_dir)
+                           known_hashes={} if rebuild else known, dictionary=dictionary,
+                           base=prev if carry else None)
     except BaseException:
         if not writer.is_closed:
             writer.cancel()
@@ -253,18 +262,25 @@ def _same_schema(a, b) -> bool:
         type(a[n]) is type(b[n]) for n in a.names())
 
 
+def newest_snapshot(index_dir: Path) -> Path | None:
+    """The newest complete snapshot, whatever Whoosh's latest generation is (a run killed
+    between its commit and its snapshot leaves Whoosh one generation ahead)."""
+    gens = snapshot_generations(index_dir)
+    return snapshot_dir(index_dir, gens[-1]) if gens else None
+
+
 def _snapshot_sources(path: Path) -> dict[str, str]:
-    return json.loads((path / "meta.json").read_text(encoding="utf-8"))["sources"]
+    return load_meta(path)["sources"]
 
 
 def _snapshot_rows(path: Path) -> int:
-    return len(json.loads((path / "meta.json").read_text(encoding="utf-8"))["clause_ids"])
+    return len(load_meta(path)["clause_ids"])
 
 
 def _read_spool(path: Path):
     with open(path, "rb") as fh:
         for line in fh:
-            yield json.loads(line)
+            yield loads(line)
 
 
 def die_with_parent() -> None:
@@ -298,43 +314,24 @@ def _drop_orphan_segments(ix, index_dir: Path) -> None:
         lock.release()
 
 
-def _sub_writers_die_with_parent() -> None:
-    """Whoosh's multiprocess writer starts SubWriterTask processes; ours first ask to be
-    killed with the indexer, so a kill -9 of `index` leaves no 128 MB orphans behind."""
-    from whoosh import multiproc
-
-    if getattr(multiproc.SubWriterTask, "dies_with_parent", False):
-        return
-
-    class SubWriterTask(multiproc.SubWriterTask):
-        dies_with_parent = True
-
-        def run(self):
-            die_with_parent()
-            return super().run()
-
-    multiproc.SubWriterTask = SubWriterTask
-
-
-def _parse_all(todo, procs: int, progress: bool, writer_has_procs: bool, ocr: bool = False):
-    """Parse files in order. When Whoosh's multiprocess writer already keeps both cores
-    busy, parsing stays in this process (a parse pool would only add memory). With OCR
-    too: Tesseract uses every core itself, and its per-page progress bar needs the
-    terminal to itself."""
+def _parse_all(todo, procs: int, progress: bool, ocr: bool = False):
+    """Parse files in order, in a pool of `procs` workers when there are enough files.
+    Not with OCR: Tesseract uses every core itself, and its per-page progress bar needs
+    the terminal to itself."""
     from indexer.progress import IndexProgress
     bar = IndexProgress(len(todo)) if progress else None
     try:
-        if procs > 1 and len(todo) >= 50 and not writer_has_procs and not ocr:
+        if procs > 1 and len(todo) >= 50 and not ocr:
             with ProcessPoolExecutor(max_workers=procs, initializer=die_with_parent) as pool:
-                for out in pool.map(parse_file, *zip(*todo), chunksize=8):
+                for out in pool.map(parse_for_index, *zip(*todo), chunksize=4):
                     if bar:
-                        bar.step(len(out[2] or ()))
+                        bar.step(out[3])
                     yield out
         else:
             for path, src in todo:
-                out = parse_file(path, src, ocr)
+                out = parse_for_index(path, src, ocr)
                 if bar:
-                    bar.step(len(out[2] or ()))
+                    bar.step(out[3])
                 yield out
     finally:
         if bar:

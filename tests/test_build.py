@@ -1,0 +1,209 @@
+"""The build's storage layout: Whoosh keeps one small document a file, the snapshot is
+where clause records live (compressed, document facts once per document), and a run
+stopped between the Whoosh commit and its snapshot loses nothing."""
+import pytest
+from whoosh import index as whoosh_index
+
+from indexer.snapshot import IndexMissing, Snapshot, snapshot_dir, snapshot_generations
+from indexer.writer import INDEX_NAME, build_index, parse_file
+from search_app.engine import SearchEngine
+from tests.test_writer import PLAN, total, write
+
+QUIET = {"log": lambda m: None}
+
+
+def corpus(folder, n=4):
+    for i in range(n):
+        write(folder, f"d{i}.txt", PLAN.format(city=f"城{i}市", n=i))
+    write(folder, "d0.meta.json", '{"city": "宁安市", "year": 2016, "doc_number": "宁政发〔2016〕8号"}')
+
+
+def newest(index):
+    return Snapshot.load(snapshot_dir(index, snapshot_generations(index)[-1]))
+
+
+def test_records_come_back_as_parsed(tmp_path):
+    docs, index = tmp_path / "docs", tmp_path / "ix"
+    corpus(docs)
+    build_index([docs], index, **QUIET)
+    snap = newest(index)
+    seen = 0
+    for path in sorted(docs.glob("*.txt")):
+        _, _, records, _, _ = parse_file(path, path.name)
+        for rec in records:
+            rec.pop("content_hash")
+            got = snap.record(snap.row_of[rec["clause_id"]])
+            assert got == rec and list(got) == list(rec), "same values, same key order"
+            seen += 1
+    assert seen == snap.n == 8
+    assert not (snapshot_dir(index, snap.generation) / "records.jsonl").exists()
+    got = snap.record(0)
+    got["title"] = "changed"
+    assert snap.record(0)["title"] != "changed", "each call returns its own dict"
+
+
+def test_whoosh_keeps_one_small_document_per_file(tmp_path):
+    docs, index = tmp_path / "docs", tmp_path / "ix"
+    corpus(docs)
+    build_index([docs], index, **QUIET)
+    ix = whoosh_index.open_dir(index, INDEX_NAME)
+    with ix.reader() as r:
+        stored = list(r.all_stored_fields())
+    assert sorted(f["source"] for f in stored) == [f"d{i}.txt" for i in range(4)]
+    assert all(set(f) == {"source", "doc_id", "content_hash", "clauses"} for f in stored)
+    assert all(f["clauses"] == 2 for f in stored)
+
+
+def _stop_before_snapshot(monkeypatch):
+    def boom(*a, **k):
+        raise KeyboardInterrupt("killed between commit and snapshot")
+    monkeypatch.setattr("indexer.writer.write_snapshot", boom)
+
+
+def test_run_stopped_after_commit_keeps_old_snapshot_and_next_run_catches_up(tmp_path, monkeypatch):
+    docs, index, clean = tmp_path / "docs", tmp_path / "ix", tmp_path / "clean"
+    corpus(docs)
+    build_index([docs], index, **QUIET)
+    engine = SearchEngine(index)
+    old_gen = engine.snapshot().generation
+    assert total(engine, "新建幼儿园1所") == 1
+
+    write(docs, "d1.txt", PLAN.format(city="城1市", n=77))        # changed
+    write(docs, "d9.txt", PLAN.format(city="城9市", n=9))         # new
+    (docs / "d2.txt").unlink()                                     # pruned
+    with monkeypatch.context() as m:
+        _stop_before_snapshot(m)
+        with pytest.raises(KeyboardInterrupt):
+            build_index([docs], index, prune=True, **QUIET)
+    ix = whoosh_index.open_dir(index, INDEX_NAME)
+    assert ix.latest_generation() > old_gen, "Whoosh committed"
+    assert snapshot_generations(index) == [old_gen], "no new snapshot"
+    assert engine.snapshot().generation == old_gen
+    assert total(engine, "新建幼儿园1所") == 1 and total(engine, "新建幼儿园77所") == 0
+    assert not list(index.glob(".spool-*"))
+
+    r = build_index([docs], index, **QUIET)          # no --prune: Whoosh already dropped d2
+    assert (r.read, r.unchanged) == (2, 2), "the files the old snapshot lacks are read again"
+    build_index([docs], clean, **QUIET)
+    assert newest(index).meta["sources"] == newest(clean).meta["sources"]
+    assert sorted(newest(index).meta["clause_ids"]) == sorted(newest(clean).meta["clause_ids"])
+    assert total(engine, "新建幼儿园77所") == 1 and total(engine, "新建幼儿园1所") == 0
+    assert total(engine, "新建幼儿园2所") == 0 and total(engine, "新建幼儿园9所") == 1
+
+
+def test_stopped_rebuild_then_unchanged_run_writes_the_snapshot(tmp_path, monkeypatch):
+    docs, index = tmp_path / "docs", tmp_path / "ix"
+    corpus(docs)
+    build_index([docs], index, **QUIET)
+    with monkeypatch.context() as m:
+        _stop_before_snapshot(m)
+        with pytest.raises(KeyboardInterrupt):
+            build_index([docs], index, rebuild=True, **QUIET)
+    r = build_index([docs], index, **QUIET)
+    assert (r.read, r.unchanged, r.total_clauses) == (0, 4, 8)
+    latest = whoosh_index.open_dir(index, INDEX_NAME).latest_generation()
+    assert snapshot_generations(index) == [latest]
+
+
+def test_first_run_stopped_after_commit(tmp_path, monkeypatch):
+    """No snapshot at all while Whoosh holds files: the server says the index is not
+    there yet (Whoosh keeps no records to build one from), and the next run reads all."""
+    docs, index = tmp_path / "docs", tmp_path / "ix"
+    corpus(docs)
+    with monkeypatch.context() as m:
+        _stop_before_snapshot(m)
+        with pytest.raises(KeyboardInterrupt):
+            build_index([docs], index, **QUIET)
+    with pytest.raises(IndexMissing):
+        SearchEngine(index).snapshot()
+    r = build_index([docs], index, **QUIET)
+    assert (r.read, r.unchanged, r.total_clauses) == (4, 0, 8)
+    assert total(SearchEngine(index), "大班额") == 4
+
+
+def test_empty_index_gets_an_empty_snapshot(tmp_path):
+    from indexer.writer import open_index
+    index = tmp_path / "ix"
+    open_index(index, create=True)
+    assert SearchEngine(index).snapshot().n == 0
+
+
+def _rows_by_id(snap):
+    return {cid: (snap.record(i), snap.row_text(i), int(snap.arrays["lengths"][i]))
+            for i, cid in enumerate(snap.meta["clause_ids"])}
+
+
+@pytest.mark.parametrize("train_rows", [8000, 300])
+def test_update_carries_rows_exactly(tmp_path, monkeypatch, train_rows):
+    """Carried rows reuse the previous snapshot's normalised text and (with a dictionary
+    trained on a full sample: train_rows=300 here) its compressed frames; what comes out
+    equals a clean build of the same files."""
+    from tests.test_kill import corpus as big_corpus
+    monkeypatch.setattr("indexer.snapshot.TRAIN_ROWS", train_rows)
+    docs, index, clean = tmp_path / "docs", tmp_path / "ix", tmp_path / "clean"
+    big_corpus(docs, 40)
+    write(docs, "plan007.meta.json", '{"city": "宁安市", "year": 2016}')
+    build_index([docs], index, **QUIET)
+    first = newest(index)
+    first_dict = (snapshot_dir(index, first.generation) / "records.dict").read_bytes()
+    write(docs, "plan003.txt", PLAN.format(city="城3市", n=333) + "\n三、全角ＡＢＣ１２３和𠀀字。\n")
+    (docs / "plan005.txt").unlink()
+    r = build_index([docs], index, prune=True, **QUIET)
+    assert (r.read, r.removed) == (1, 1)
+    build_index([docs], clean, **QUIET)
+    got, want = newest(index), newest(clean)
+    assert _rows_by_id(got) == _rows_by_id(want)
+    assert got.meta["sources"] == want.meta["sources"]
+    assert sorted(map(str, got.meta["docs"])) == sorted(map(str, want.meta["docs"]))
+    reused = (snapshot_dir(index, got.generation) / "records.dict").read_bytes() == first_dict
+    assert reused == (first.n >= train_rows) and first_dict != b""
+    assert total(SearchEngine(index), "新建幼儿园333所") == 1
+    assert total(SearchEngine(index), "ABC123和𠀀字") == 1
+
+
+def _sorted_by_row_text(snap) -> bool:
+    """Every suffix ≤ the next, compared up to and including its row's separator: the
+    order a binary search for a query (which never holds U+0000) needs."""
+    text, sa = bytes(snap.text), [int(p) for p in snap.sa]
+    keys = []
+    for p in sa:
+        e = text.find(b"\x00\x00", p)
+        while e % 2:
+            e = text.find(b"\x00\x00", e + 1)
+        keys.append(text[p:e + 2])
+    return all(a <= b for a, b in zip(keys, keys[1:]))
+
+
+def test_update_carries_the_suffix_array(tmp_path, monkeypatch):
+    """One changed, one removed and one new file: the suffix array is the previous one's
+    entries moved over the dropped rows plus the new rows' suffixes merged in, and every
+    query answers as from a clean build."""
+    import indexer.sufarray as sufarray
+    from tests.test_kill import corpus as big_corpus
+    calls = []
+    real = sufarray.extend
+    monkeypatch.setattr(sufarray, "extend", lambda *a, **k: calls.append(real(*a, **k)) or calls[-1])
+    docs, index, clean = tmp_path / "docs", tmp_path / "ix", tmp_path / "clean"
+    big_corpus(docs, 12)
+    build_index([docs], index, **QUIET)
+    write(docs, "plan004.txt", PLAN.format(city="城4市", n=444) + "\n三、加强学校建设，新增ＡＢ和𠀀。\n")
+    write(docs, "plan099.txt", PLAN.format(city="城99市", n=99))
+    (docs / "plan008.txt").unlink()
+    build_index([docs], index, prune=True, **QUIET)
+    assert calls and calls[-1] is not None, "the suffix array was carried forward"
+    build_index([docs], clean, **QUIET)
+    got, want = newest(index), newest(clean)
+    assert sorted(got.sa.tolist()) == list(range(0, len(got.text), 2))
+    assert _sorted_by_row_text(got)
+    ids_got, ids_want = got.meta["clause_ids"], want.meta["clause_ids"]
+    texts = [want.row_text(i) for i in range(want.n)]
+    needles = {t[k:k + n] for t in texts for k in range(0, len(t), 7) for n in (1, 2, 4, 9)}
+    needles |= {"学校建设", "444所", "ＡＢ", "AB", "𠀀", "城99市", "加强", "第11号", "。"}
+    for q in sorted(needles):
+        if not q.strip():
+            continue
+        a_rows, a_n = got.rows_with(q)
+        b_rows, b_n = want.rows_with(q)
+        assert dict(zip((ids_got[r] for r in a_rows), a_n.tolist())) == \
+            dict(zip((ids_want[r] for r in b_rows), b_n.tolist())), q
+        assert got.count(q) == want.count(q), q

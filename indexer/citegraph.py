@@ -1,6 +1,6 @@
 """The citation graph of a snapshot: which clause cites which document (and article).
 
-Built once when a snapshot is written (write_citations, one pass over its records) and
+Built once when a snapshot is written (write_citations, from the rows of its one pass) and
 stored as `cites.json` beside it:
   {"clauses":  {clause_id: [[start, end, doc_id, clause_id_or_null], ...]},
    "cited_by": {doc_id: [[citing_doc_id, count, first_citing_clause_id], ...]}}
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import os
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,19 +131,10 @@ def build_graph(records, docs: list[dict]) -> dict:
     return {"clauses": clauses, "cited_by": cited_by}
 
 
-def write_citations(snap_dir: Path, docs: list[dict]) -> None:
-    """Write cites.json into a snapshot directory being built (records.jsonl done)."""
-    snap_dir = Path(snap_dir)
-
-    def records():
-        with open(snap_dir / "records.jsonl", "rb") as fh:
-            for line in fh:
-                yield json.loads(line)
-
-    graph = build_graph(records(), docs)
-    tmp = snap_dir / (CITES_FILE + ".tmp")
-    tmp.write_text(json.dumps(graph, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, snap_dir / CITES_FILE)
+def write_citations(snap_dir: Path, rows, docs: list[dict], dumps) -> None:
+    """cites.json into a snapshot directory being built, from the clause rows (clause_id,
+    doc_id, text, date …) the writer collected in its one pass."""
+    (Path(snap_dir) / CITES_FILE).write_bytes(dumps(build_graph(rows, docs)))
 
 
 _CACHE: dict[str, dict] = {}

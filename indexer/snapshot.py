@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from analyzers.normalize import normalize
+from indexer.citegraph import write_citations
 from indexer.facets import FACETS
 from indexer import sufarray
 from indexer.rowcodec import TRAIN_ROWS, RowCompressor, dumps, train
@@ -106,7 +107,7 @@ def write_snapshot(index_dir: Path, generation: int, records,
         arrays, meta, blob, cite_rows, base_rows = _write_rows(records, tmp, known_hashes or {},
                                                                dictionary)
         meta["generation"] = generation
-        _write_citations(tmp, cite_rows, meta["docs"])
+        write_citations(tmp, cite_rows, meta["docs"], dumps)
         del cite_rows
         sa = None
         if base is not None and base_rows is not None and len(base_rows):
@@ -131,12 +132,6 @@ def write_snapshot(index_dir: Path, generation: int, records,
         shutil.rmtree(tmp, ignore_errors=True)
     _drop_old_snapshots(index_dir)
     return target
-
-
-def _write_citations(tmp: Path, rows: list[dict], docs: list[dict]) -> None:
-    """cites.json (indexer.citegraph) from the slim rows collected while writing."""
-    from indexer.citegraph import CITES_FILE, build_graph
-    (tmp / CITES_FILE).write_bytes(dumps(build_graph(rows, docs)))
 
 
 class _RowFile:

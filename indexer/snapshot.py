@@ -122,7 +122,7 @@ def write_snapshot(index_dir: Path, generation: int, records,
         del blob
         np.save(tmp / "sa.npy", sa)
         del sa
-        np.savez(tmp / "arrays.npz", **arrays)
+        np.savez_compressed(tmp / "arrays.npz", **arrays)    # mostly offsets: 9 MB → 1 MB
         (tmp / "meta.json").write_bytes(dumps(meta))
         os.rename(tmp, target)
     except OSError:

@@ -5,7 +5,7 @@ import time
 
 import numpy as np
 
-from search_app.evaluate import QueryContext
+from search_app.evaluate import QueryContext, rows_with
 from search_app.params import QueryError, SearchParams
 from search_app.marks import mark_spans
 from search_app.similar import candidate_docnums, mark_pair, rank_similar
@@ -40,7 +40,7 @@ def similar_search(engine, text: str | None = None, clause_id: str | None = None
         own = snap.arrays["row_doc"] == j
         mask = ~own if mask is None else mask & ~own
     wanted = CANDIDATES if mask is None else CANDIDATES * 5
-    rows = candidate_docnums(text, lambda bg: snap.rows_with(bg)[0], snap.n, limit=wanted,
+    rows = candidate_docnums(text, lambda bg: rows_with(snap, bg)[0], snap.n, limit=wanted,
                              frequency=snap.count)
     if mask is not None:
         rows = rows[mask[rows]][:CANDIDATES]

@@ -88,6 +88,26 @@ class _Text:
     def __len__(self) -> int:
         return len(self.codes)
 
+    @classmethod
+    def many(cls, texts: list[str]) -> list["_Text"]:
+        """_Text of each string, from one pass over their concatenation (hundreds of
+        candidates a query: per-string encoding and lookups were a tenth of its cost)."""
+        if len(texts) < 2:
+            return [cls(t) for t in texts]
+        whole = cls("".join(texts))
+        ends = np.cumsum([len(t) for t in texts])
+        cuts = np.searchsorted(whole.pos, ends)          # content chars before each end
+        out, first, offset = [], 0, 0
+        for end, cut in zip(ends, cuts):
+            t = object.__new__(cls)
+            t.pos = whole.pos[first:cut] - offset
+            t.codes = whole.codes[first:cut]
+            t.numeric = whole.numeric[first:cut]
+            t.seed_codes = whole.seed_codes[first:cut]
+            out.append(t)
+            first, offset = cut, int(end)
+        return out
+
     def ngram_hashes(self) -> np.ndarray:
         c = self.seed_codes
         if len(c) < SEED_N:
@@ -164,7 +184,7 @@ def align_many(prof: InputProfile, clause_texts: list[str], min_len: int = 10,
     this many input characters — the cheap filter that lets a query try hundreds of
     candidates.
     """
-    clauses = [_Text(t) for t in clause_texts]
+    clauses = _Text.many(clause_texts)
     windows = _all_windows(prof, clauses, min_len, min_cover)    # (clause no., i0, i1, j0, j1)
     t = prof.t
     blocks = [align_dp.score_matrix(t.codes[i0:i1], clauses[k].codes[j0:j1],

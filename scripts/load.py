@@ -2,7 +2,7 @@
 """Load test of the web app: one client, then many, on a real index, same run.
 
     python scripts/load.py INDEX [--clients 16] [--seconds 60] [--workers 0] [--threads 0]
-                           [--client-procs 4] [--soak] [--port 8790]
+                           [--client-procs 4] [--single-seconds S] [--soak] [--port 8790]
 
 Starts `policy-search serve` on 127.0.0.1 (only), drives it with a mix of keyword,
 exact, filtered, question and similar-wording requests over keep-alive connections
@@ -233,6 +233,8 @@ def main() -> int:
                     "(0 = serve's default)")
     ap.add_argument("--client-procs", type=int, default=4,
                     help="processes the concurrent clients are spread over")
+    ap.add_argument("--single-seconds", type=int, default=0,
+                    help="length of the single-client phase (0 = --seconds)")
     ap.add_argument("--soak", action="store_true", help="print the server's PSS each 30 s")
     ap.add_argument("--port", type=int, default=8790)
     args = ap.parse_args()
@@ -250,7 +252,8 @@ def main() -> int:
     try:
         wait_ready(args.port, proc)
         phase(args.port, 2, 5, clause_ids, proc.pid, procs=2)          # warm both workers
-        one, one_err, _, one_cpu = phase(args.port, 1, args.seconds, clause_ids, proc.pid)
+        one, one_err, _, one_cpu = phase(args.port, 1, args.single_seconds or args.seconds,
+                                         clause_ids, proc.pid)
         many, many_err, rss, cpu = phase(args.port, args.clients, args.seconds, clause_ids,
                                          proc.pid, procs=args.client_procs, soak=args.soak)
     finally:
@@ -271,7 +274,7 @@ def _pct(values, p) -> float:
 
 def report(args, one, one_err, one_cpu, many, many_err, rss, cpu) -> str:
     secs, n = args.seconds, args.clients
-    single_rps, multi_rps = len(one) / secs, len(many) / secs
+    single_rps, multi_rps = len(one) / (args.single_seconds or secs), len(many) / secs
     lat = [t for _, t, _ in many]
     kinds: dict[str, list] = {}
     single_kinds: dict[str, list] = {}
@@ -296,7 +299,8 @@ def report(args, one, one_err, one_cpu, many, many_err, rss, cpu) -> str:
          f"{pss[0]:.0f} / {pss[-1]:.0f} / {max(pss):.0f}" if pss else "-", "flat"),
         ("  PSS MB every 30 s", series, "levels off"),
         (f"CPU s over {secs} s: server / load clients",
-         f"{cpu[1]:.0f} / {cpu[0]:.0f} (single: {one_cpu[1]:.0f} / {one_cpu[0]:.0f})",
+         f"{cpu[1]:.0f} / {cpu[0]:.0f} (single client: {one_cpu[1]:.0f} / {one_cpu[0]:.0f} "
+         f"over {args.single_seconds or secs} s)",
          f"2 cores = {2 * secs} s"),
     ]
     rows += [(f"  {k} p50/p95 ms ({len(v)} requests, {sum(b for _, b in v) / len(v) / 1024:.0f} KB)",

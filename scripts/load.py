@@ -172,15 +172,23 @@ def cpu_tree_s(pid: int) -> float:
     return total
 
 
+def machine_busy_s() -> float:
+    """CPU seconds the whole machine has been busy (all processes, /proc/stat)."""
+    with open("/proc/stat") as fh:
+        f = [int(x) for x in fh.readline().split()[1:]]
+    return (sum(f[:8]) - f[3] - f[4]) / os.sysconf("SC_CLK_TCK")     # minus idle, iowait
+
+
 def phase(port, clients, seconds, clause_ids, server_pid, procs=1, soak=False):
     """Run `clients` closed-loop clients for `seconds`, spread over `procs` processes.
-    Returns (samples, errors, PSS series [(second, MB)], (client CPU s, server CPU s))."""
+    Returns (samples, errors, PSS series [(second, MB)],
+    (client CPU s, server CPU s, whole machine busy s))."""
     import multiprocessing
     ctx = multiprocessing.get_context("fork")
     queue = ctx.Queue()
     procs = max(1, min(procs, clients))
     # client CPU: this process and its waited-for client processes (os.times)
-    cpu0 = sum(os.times()[:4]), cpu_tree_s(server_pid)
+    cpu0 = sum(os.times()[:4]), cpu_tree_s(server_pid), machine_busy_s()
     began = time.time()
     stop = began + seconds
     workers = [ctx.Process(target=client_process,
@@ -204,7 +212,8 @@ def phase(port, clients, seconds, clause_ids, server_pid, procs=1, soak=False):
         w.join()
     out = [x for o, _ in results for x in o]
     errors = [x for _, e in results for x in e]
-    cpu = (sum(os.times()[:4]) - cpu0[0], cpu_tree_s(server_pid) - cpu0[1])
+    cpu = (sum(os.times()[:4]) - cpu0[0], cpu_tree_s(server_pid) - cpu0[1],
+           machine_busy_s() - cpu0[2])
     return out, errors, rss, cpu
 
 
@@ -298,10 +307,13 @@ def report(args, one, one_err, one_cpu, many, many_err, rss, cpu) -> str:
         ("server memory (PSS) MB: first / last / max",
          f"{pss[0]:.0f} / {pss[-1]:.0f} / {max(pss):.0f}" if pss else "-", "flat"),
         ("  PSS MB every 30 s", series, "levels off"),
-        (f"CPU s over {secs} s: server / load clients",
-         f"{cpu[1]:.0f} / {cpu[0]:.0f} (single client: {one_cpu[1]:.0f} / {one_cpu[0]:.0f} "
-         f"over {args.single_seconds or secs} s)",
+        (f"CPU s over {secs} s: server / load clients / other processes",
+         f"{cpu[1]:.0f} / {cpu[0]:.0f} / {max(0, cpu[2] - cpu[1] - cpu[0]):.0f} (single client: "
+         f"{one_cpu[1]:.0f} / {one_cpu[0]:.0f} / {max(0, one_cpu[2] - one_cpu[1] - one_cpu[0]):.0f})",
          f"2 cores = {2 * secs} s"),
+        ("server CPU ms per request: single / many",
+         f"{1000 * one_cpu[1] / max(len(one), 1):.1f} / {1000 * cpu[1] / max(len(many), 1):.1f}",
+         "the cost of the mix, whatever else runs"),
     ]
     rows += [(f"  {k} p50/p95 ms ({len(v)} requests, {sum(b for _, b in v) / len(v) / 1024:.0f} KB)",
               f"{_pct([t for t, _ in v], 50):.0f} / {_pct([t for t, _ in v], 95):.0f}",

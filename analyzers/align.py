@@ -88,6 +88,26 @@ class _Text:
     def __len__(self) -> int:
         return len(self.codes)
 
+    @classmethod
+    def many(cls, texts: list[str]) -> list["_Text"]:
+        """_Text of each string, from one pass over their concatenation (hundreds of
+        candidates a query: per-string encoding and lookups were a tenth of its cost)."""
+        if len(texts) < 2:
+            return [cls(t) for t in texts]
+        whole = cls("".join(texts))
+        ends = np.cumsum([len(t) for t in texts])
+        cuts = np.searchsorted(whole.pos, ends)          # content chars before each end
+        out, first, offset = [], 0, 0
+        for end, cut in zip(ends, cuts):
+            t = object.__new__(cls)
+            t.pos = whole.pos[first:cut] - offset
+            t.codes = whole.codes[first:cut]
+            t.numeric = whole.numeric[first:cut]
+            t.seed_codes = whole.seed_codes[first:cut]
+            out.append(t)
+            first, offset = cut, int(end)
+        return out
+
     def ngram_hashes(self) -> np.ndarray:
         c = self.seed_codes
         if len(c) < SEED_N:
@@ -164,18 +184,12 @@ def align_many(prof: InputProfile, clause_texts: list[str], min_len: int = 10,
     this many input characters — the cheap filter that lets a query try hundreds of
     candidates.
     """
-    clauses = [_Text(t) for t in clause_texts]
-    windows: list[tuple[int, int, int, int, int]] = []     # (clause no., i0, i1, j0, j1)
-    blocks: list[np.ndarray] = []
+    clauses = _Text.many(clause_texts)
+    windows = _all_windows(prof, clauses, min_len, min_cover)    # (clause no., i0, i1, j0, j1)
     t = prof.t
-    for k, clause in enumerate(clauses):
-        si, sj = _seeds(prof, clause)
-        if not len(si) or _covered(si) < max(min_cover, 1):
-            continue
-        for i0, i1, j0, j1 in _windows(prof, si, sj, len(clause), min_len):
-            windows.append((k, i0, i1, j0, j1))
-            blocks.append(align_dp.score_matrix(t.codes[i0:i1], clause.codes[j0:j1],
-                                                t.numeric[i0:i1], clause.numeric[j0:j1]))
+    blocks = [align_dp.score_matrix(t.codes[i0:i1], clauses[k].codes[j0:j1],
+                                    t.numeric[i0:i1], clauses[k].numeric[j0:j1])
+              for k, i0, i1, j0, j1 in windows]
     found: list[list[tuple]] = [[] for _ in clauses]         # content-index passages
     todo = list(range(len(blocks)))
     for _ in range(MAX_REPEATS):
@@ -199,6 +213,67 @@ def align_many(prof: InputProfile, clause_texts: list[str], min_len: int = 10,
         kept = _merge_adjacent(_non_overlapping(found[k]))
         out.append([_to_passage(p, t, clause) for p in kept if p[5] >= min_len])
     return out
+
+
+def _group_cover(group: np.ndarray, seed_i: np.ndarray, n_groups: int) -> np.ndarray:
+    """_covered of each group's seeds at once (group numbers 0..n_groups-1)."""
+    order = np.lexsort((seed_i, group))
+    g, i = group[order], seed_i[order]
+    step = np.minimum(np.diff(i), SEED_N)
+    step[g[1:] != g[:-1]] = 0
+    cover = np.bincount(g[1:], weights=step, minlength=n_groups)
+    return np.where(np.bincount(g, minlength=n_groups) > 0, cover + SEED_N, 0).astype(np.int64)
+
+
+def _all_windows(prof: InputProfile, clauses: list[_Text], min_len: int, min_cover: int):
+    """DP windows of every clause, as the per-clause _seeds, _covered and _windows give
+    them (same windows, same order), computed for all candidates in a few array
+    operations: per-clause numpy calls on small arrays were most of a query's cost."""
+    if not clauses or not len(prof.hashes):
+        return []
+    hashes = [c.ngram_hashes() for c in clauses]
+    sizes = np.array([len(h) for h in hashes])
+    if not sizes.sum():
+        return []
+    hc = np.concatenate(hashes)
+    owner = np.repeat(np.arange(len(clauses)), sizes)
+    jpos = np.arange(len(hc)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    lo = np.searchsorted(prof.hashes, hc, "left")
+    cnt = np.searchsorted(prof.hashes, hc, "right") - lo
+    keep = (cnt > 0) & (cnt <= MAX_SEED_REPEAT)
+    lo, cnt, owner, jpos = lo[keep], cnt[keep], owner[keep], jpos[keep]
+    total = int(cnt.sum())
+    if not total:
+        return []
+    offs = np.arange(total) - np.repeat(np.cumsum(cnt) - cnt, cnt)
+    si = prof.hash_pos[np.repeat(lo, cnt) + offs]
+    sj, k = np.repeat(jpos, cnt), np.repeat(owner, cnt)
+    # the cheap filter: a clause whose seeds cover too little of the input gets no DP
+    passing = _group_cover(k, si, len(clauses)) >= max(min_cover, 1)
+    ok = passing[k]
+    si, sj, k = si[ok], sj[ok], k[ok]
+    if not len(si):
+        return []
+    sent = prof.sentence[si]
+    diag = sj - si
+    order = np.lexsort((diag, sent, k))
+    si, sj, k, sent, diag = si[order], sj[order], k[order], sent[order], diag[order]
+    sent_idx = np.searchsorted(prof.sent_start, si, "right") - 1
+    s0, s1 = prof.sent_start[sent_idx], prof.sent_end[sent_idx]
+    band = 10 + (s1 - s0) // 4                       # inserted words shift the diagonal
+    cut = np.flatnonzero((np.diff(k) != 0) | (np.diff(sent) != 0) | (np.diff(diag) > band[1:])) + 1
+    first = np.concatenate(([0], cut))
+    group = np.repeat(np.arange(len(first)), np.diff(np.concatenate((first, [len(si)]))))
+    need = max(3, int(min_len * SEED_EVIDENCE))      # seed evidence before paying for a DP
+    good = _group_cover(group, si, len(first)) >= need
+    m = np.array([len(c) for c in clauses])[k[first]]
+    i0 = np.maximum(s0[first], np.minimum.reduceat(si, first) - EDGE)
+    i1 = np.minimum(s1[first], np.maximum.reduceat(si, first) + SEED_N + EDGE)
+    j0 = np.maximum(0, np.minimum.reduceat(diag, first) + i0 - EDGE)
+    j1 = np.minimum(m, np.maximum.reduceat(diag, first) + i1 + EDGE)
+    good &= j1 > j0
+    return [(int(a), int(b), int(c), int(d), int(e)) for a, b, c, d, e in
+            zip(k[first][good], i0[good], i1[good], j0[good], j1[good])]
 
 
 def _covered(seed_i: np.ndarray) -> int:

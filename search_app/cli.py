@@ -237,9 +237,16 @@ def _serve_prefork(flask_app, app, host: str, port: int, workers: int, threads: 
 
     from analyzers.query_words import warm_up
     from search_app.appstate import get_engine
+    from search_app.evaluate import row_blocks
+    from search_app.keyword import context_rows
     with flask_app.app_context():
-        _ = get_engine().snapshot().context          # the lookups a query builds
+        snap = get_engine().snapshot()
+        _ = snap.context                             # the lookups a query builds
+        row_blocks(snap)                             # built once, shared after the fork
+        context_rows(snap)
     warm_up()
+    from analyzers.align import _tables
+    _tables()                                        # similar wording's per-character tables
 
     class Server(BaseApplication):
         def load_config(self):

@@ -26,7 +26,7 @@ class QueryContext:
 
     def text_rows(self, needle: str) -> tuple[np.ndarray, np.ndarray]:
         if needle not in self.term_cache:
-            self.term_cache[needle] = self.snap.rows_with(needle)
+            self.term_cache[needle] = rows_with(self.snap, needle)
         return self.term_cache[needle]
 
     def partial(self, node, full: np.ndarray) -> np.ndarray:
@@ -124,6 +124,56 @@ class QueryContext:
         if sort == "-date":
             return np.lexsort((seq, doc, -date, group))
         return np.lexsort((seq, doc, -date, -np.round(scores, 6), group))
+
+
+# ---- occurrences → rows ------------------------------------------------------------------
+# Snapshot.rows_with maps each occurrence (a byte offset, in suffix-array order, i.e.
+# random) to its row by a binary search over all row starts: ~17 cache-missing probes
+# per occurrence, the largest single cost of a keyword query or a similar-wording vote
+# under load. A table of the row at each 64-byte block of text.bin (one int32 per block,
+# ~2 MB on the 36 MB lawrefbook text, built once per snapshot) gives the row in one probe
+# plus a step or two forward; the answer is the same.
+ROW_BLOCK_SHIFT = 6
+
+
+def row_blocks(snap) -> np.ndarray:
+    """Row holding the first byte of each 64-byte block of text.bin (cached on the snapshot,
+    so a request never pairs one generation's table with another's arrays)."""
+    table = snap.__dict__.get("_row_blocks")
+    if table is None:
+        starts = snap.arrays["starts"]
+        marks = np.arange(0, int(starts[-1]) + 1, 1 << ROW_BLOCK_SHIFT, dtype=np.int64)
+        table = (np.searchsorted(starts, marks, side="right") - 1).astype(np.int32)
+        snap.__dict__["_row_blocks"] = table
+    return table
+
+
+def occurrence_rows(snap, occ: np.ndarray) -> np.ndarray:
+    """Row of each byte offset (== searchsorted(starts, occ, 'right') - 1)."""
+    starts = snap.arrays["starts"]
+    rows = row_blocks(snap)[occ >> ROW_BLOCK_SHIFT].astype(np.int64)
+    todo = np.arange(len(occ))
+    while len(todo):              # a block may hold the ends of a few short rows
+        # occ < starts[n], so rows + 1 <= n stays inside starts
+        todo = todo[starts[rows[todo] + 1] <= occ[todo]]
+        rows[todo] += 1
+    return rows
+
+
+def rows_with(snap, needle: str) -> tuple[np.ndarray, np.ndarray]:
+    """Snapshot.rows_with, with occurrence_rows: (rows containing needle, sorted;
+    occurrence count per row)."""
+    if not hasattr(snap, "occurrences") or not snap.n:
+        return snap.rows_with(needle)
+    occ = snap.occurrences(needle)
+    if not len(occ):
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    rows = occurrence_rows(snap, occ)
+    if len(rows) < snap.n // 8:            # sparse: sorting beats a dense count
+        return np.unique(rows, return_counts=True)
+    counts = np.bincount(rows, minlength=snap.n)
+    found = np.flatnonzero(counts)
+    return found, counts[found]
 
 
 def all_of(masks) -> np.ndarray | None:

@@ -140,11 +140,32 @@ def context_boost(ctx, word: str) -> np.ndarray:
         for name, field in ctx.snap.context.items():
             values = field.value_hits(needle)
             if len(values):                  # most words are in no title, path or 文号
-                hit = np.zeros(len(field.starts))
-                hit[values] = FIELD_WEIGHTS[name]
-                out += hit[field.owner]
+                out[rows_of_values(ctx.snap, name, values)] += FIELD_WEIGHTS[name]
         return out
     return _cached(ctx, ("ctx", word), build)
+
+
+def context_rows(snap) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per context field, its rows grouped by value (rows, offsets: CSR), built once per
+    snapshot and kept on it: a word found in a few titles touches their rows only, not
+    a gather over every row for each field."""
+    table = snap.__dict__.get("_context_rows")
+    if table is None:
+        table = {}
+        for name, field in snap.context.items():
+            order = np.argsort(field.owner, kind="stable")
+            offsets = np.searchsorted(field.owner[order], np.arange(len(field.starts) + 1))
+            table[name] = (order, offsets)
+        snap.__dict__["_context_rows"] = table
+    return table
+
+
+def rows_of_values(snap, name: str, values: np.ndarray) -> np.ndarray:
+    """Rows whose field `name` takes one of the (distinct) value indexes."""
+    order, offsets = context_rows(snap)[name]
+    lens = offsets[values + 1] - offsets[values]
+    begin = np.repeat(offsets[values] - np.cumsum(lens) + lens, lens)
+    return order[begin + np.arange(int(lens.sum()))]
 
 
 def _union(ctx, row_sets) -> np.ndarray:

@@ -5,7 +5,7 @@ import time
 
 import numpy as np
 
-from search_app.evaluate import QueryContext
+from search_app.evaluate import QueryContext, occurrence_rows, rows_with
 from search_app.params import QueryError, SearchParams
 from search_app.marks import mark_spans
 from search_app.similar import candidate_docnums, mark_pair, rank_similar
@@ -13,6 +13,29 @@ from search_app.similar import candidate_docnums, mark_pair, rank_similar
 MAX_INPUT_CHARS = 5000
 CANDIDATES = 200
 NOT_FOUND = "未找到措辞相近的条款"
+
+
+def _bigram_lookups(snap):
+    """(postings, frequency) callables for candidate_docnums. Both need the bigram's
+    suffix-array range (two binary searches in Python over the mapped text); the vote
+    asks for the frequency of every bigram and then the postings of most of them, so
+    each range is found once per request, not twice."""
+    if not hasattr(snap, "_range"):
+        return (lambda bg: rows_with(snap, bg)[0]), snap.count
+    ranges: dict[str, tuple[int, int]] = {}
+
+    def span(bg):
+        if bg not in ranges:
+            ranges[bg] = snap._range(bg)
+        return ranges[bg]
+
+    def postings(bg):
+        lo, hi = span(bg)
+        if hi <= lo:
+            return np.zeros(0, dtype=np.int64)
+        return np.unique(occurrence_rows(snap, np.asarray(snap.sa[lo:hi], dtype=np.int64)))
+
+    return postings, (lambda bg: (lambda r: r[1] - r[0])(span(bg)))
 
 
 def similar_search(engine, text: str | None = None, clause_id: str | None = None,
@@ -40,8 +63,8 @@ def similar_search(engine, text: str | None = None, clause_id: str | None = None
         own = snap.arrays["row_doc"] == j
         mask = ~own if mask is None else mask & ~own
     wanted = CANDIDATES if mask is None else CANDIDATES * 5
-    rows = candidate_docnums(text, lambda bg: snap.rows_with(bg)[0], snap.n, limit=wanted,
-                             frequency=snap.count)
+    postings, frequency = _bigram_lookups(snap)
+    rows = candidate_docnums(text, postings, snap.n, limit=wanted, frequency=frequency)
     if mask is not None:
         rows = rows[mask[rows]][:CANDIDATES]
     records = {int(r): snap.record(int(r)) for r in rows}

@@ -15,7 +15,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -83,24 +82,14 @@ def rss_tree_mb(pid: int) -> float:
 
 def build(corpus: Path, index: Path) -> tuple[float, float]:
     """(seconds, peak MB of the whole process tree) for a clean build in a subprocess."""
-    peak = [0.0]
-    started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "search_app.cli", "index", str(corpus),
-                             "--index", str(index), "--rebuild"], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-
-    def watch():
-        while proc.poll() is None:
-            peak[0] = max(peak[0], rss_tree_mb(proc.pid))
-            time.sleep(0.2)
-    t = threading.Thread(target=watch, daemon=True)
-    t.start()
-    _, err = proc.communicate()
-    t.join()
-    if proc.returncode not in (0, 1):          # 1: the run completed, some files skipped
-        sys.exit(f"build failed:\n{err}")
-    print(err.strip().splitlines()[-1], file=sys.stderr)
-    return time.perf_counter() - started, peak[0]
+    from scale import run_watched
+    secs, peak, status, last, _cpu = run_watched(
+        [sys.executable, "-m", "search_app.cli", "index", str(corpus), "--index", str(index),
+         "--rebuild"])
+    if status not in (0, 1):          # 1: the run completed, some files skipped
+        sys.exit(f"build failed:\n{last}")
+    print(last, file=sys.stderr)
+    return secs, peak
 
 
 def first_answer_seconds(index: Path) -> float:

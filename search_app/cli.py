@@ -267,6 +267,15 @@ def _log_safe(text: str) -> str:
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
+def _wsgi_text(value: str) -> str:
+    """PEP 3333 hands the path over as its bytes read as latin-1: read them as the UTF-8
+    they are, so /documents/大班额 is logged as written, not as å¤§ç…."""
+    try:
+        return value.encode("latin-1").decode("utf-8", "replace")
+    except UnicodeEncodeError:          # a server that already decoded it
+        return value
+
+
 def request_log(app):
     """WSGI middleware: one access-log line per request (method, path, status, ms)."""
     import logging
@@ -285,8 +294,8 @@ def request_log(app):
         finally:
             # the decoded path may hold %0a and other controls: escape them, so a
             # request cannot forge a log line
-            path = _log_safe(environ.get("PATH_INFO", ""))
-            qs = _log_safe(environ.get("QUERY_STRING", ""))
+            path = _log_safe(_wsgi_text(environ.get("PATH_INFO", "")))
+            qs = _log_safe(_wsgi_text(environ.get("QUERY_STRING", "")))
             log.info("%s %s %s%s %s %.1fms", environ.get("REMOTE_ADDR", "-"),
                      environ.get("REQUEST_METHOD"), path, "?" + qs if qs else "",
                      status_holder[0] if status_holder else "-",

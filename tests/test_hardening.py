@@ -66,3 +66,12 @@ def test_access_log_escapes_control_characters(caplog):
              "REQUEST_METHOD": "GET"}, lambda *a: None)
     line = caplog.records[-1].getMessage()
     assert "\n" not in line and "\r" not in line and "\\n" in line
+
+
+def test_access_log_shows_chinese_paths_as_written(caplog):
+    app = request_log(lambda environ, start: (start("200 OK", []), [b""])[1])
+    wsgi_path = "/clauses/大班额".encode("utf-8").decode("latin-1")      # as PEP 3333 passes it
+    with caplog.at_level(logging.INFO, logger="policy_search.access"):
+        app({"PATH_INFO": wsgi_path, "QUERY_STRING": "", "REQUEST_METHOD": "GET"},
+            lambda *a: None)
+    assert "/clauses/大班额" in caplog.records[-1].getMessage()

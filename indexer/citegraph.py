@@ -15,7 +15,6 @@ on or before it), else the newest.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -23,18 +22,9 @@ from pathlib import Path
 
 from analyzers.citations import Reference, article_number, find_references, issuer_free
 from analyzers.titles import title_key
+from indexer.factparse import date_ordinal
 
 CITES_FILE = "cites.json"
-
-
-def _ordinal(date: str | None, year) -> int:
-    try:
-        return _dt.date.fromisoformat(str(date)[:10]).toordinal()
-    except (TypeError, ValueError):
-        try:
-            return _dt.date(int(year), 12, 31).toordinal() if year else 0
-        except (TypeError, ValueError, OverflowError):
-            return 0
 
 
 @dataclass
@@ -47,7 +37,7 @@ class DocTable:
 
     def add_document(self, doc: dict) -> None:
         doc_id = doc["doc_id"]
-        self.dated[doc_id] = _ordinal(doc.get("date"), doc.get("year"))
+        self.dated[doc_id] = date_ordinal(doc.get("date"), doc.get("year"))
         if doc.get("doc_number"):
             self.by_number[doc["doc_number"]].append(doc_id)
         title = doc.get("title") or ""

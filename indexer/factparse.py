@@ -5,6 +5,7 @@ overrides and the fact extractor all build on them without importing each other.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import re
 
 # Longest matching ending wins; order is irrelevant.
@@ -70,3 +71,14 @@ def doc_type_of(title: str) -> str:
     """The document type named by the title's ending (trailing （试行）, （2017-2020年） ignored)."""
     core = _TRAILING_BRACKETS.sub("", title.strip()).rstrip("》\"” ")
     return max((t for t in DOC_TYPES if core.endswith(t)), key=len, default="")
+
+
+def date_ordinal(date, year) -> int:
+    """A sortable day number: the ISO date, else 31 December of the year, else 0 (undated)."""
+    try:
+        return _dt.date.fromisoformat(str(date)[:10]).toordinal()
+    except (TypeError, ValueError):
+        try:
+            return _dt.date(int(year), 12, 31).toordinal() if year else 0
+        except (TypeError, ValueError, OverflowError):   # no calendar year: undated
+            return 0

@@ -24,7 +24,6 @@ module writes snapshots, indexer.snapshot_read reads them.
 """
 from __future__ import annotations
 
-import datetime as _dt
 import os
 import shutil
 import tempfile
@@ -37,6 +36,7 @@ import numpy as np
 from analyzers.normalize import normalize
 from indexer.citegraph import write_citations
 from indexer.facets import FACETS
+from indexer.factparse import date_ordinal
 from indexer import sufarray
 from indexer.rowcodec import TRAIN_ROWS, RowCompressor, dumps, train
 from indexer.snapshot_read import SEP, Snapshot, iter_snapshot_records, load_meta, snapshot_dir
@@ -73,16 +73,6 @@ def build_snapshot(ix, index_dir: Path) -> Path:
         if reader.doc_count():
             raise IndexMissing(f"索引尚未写完：{index_dir}，请重新运行 policy-search index")
     return write_snapshot(index_dir, generation, ())
-
-
-def _date_ordinal(date: str, year: int | None) -> int:
-    try:
-        return _dt.date.fromisoformat(date).toordinal()
-    except (TypeError, ValueError):
-        try:
-            return _dt.date(year, 12, 31).toordinal() if year else 0
-        except (TypeError, ValueError, OverflowError):   # no calendar year: undated
-            return 0
 
 
 def write_snapshot(index_dir: Path, generation: int, records,
@@ -261,7 +251,7 @@ def _write_rows(records, tmp: Path, known_hashes: dict[str, str], dictionary=Non
             blob += norm + SEP
             lengths.append(length)
             seqs.append(rec["seq"])
-            dates.append(_date_ordinal(rec["date"], rec["year"]))
+            dates.append(date_ordinal(rec["date"], rec["year"]))
             clause_ids.append(rec["clause_id"])
             headings.append(normalize(rec["heading"]))
             row_path.append(path_code.setdefault(normalize(" ".join(rec["path"])), len(path_code)))

@@ -63,6 +63,15 @@ class Snapshot:
         snap._codec = codec
         return snap
 
+    def derived(self, key: str, build):
+        """A query-side table derived from this snapshot (the row of each text block, the
+        rows of each context value …), built on first use and kept with it, like the
+        lookups below."""
+        tables = self.__dict__.setdefault("_derived", {})
+        if key not in tables:
+            tables[key] = build(self)
+        return tables[key]
+
     # lookups derived once per snapshot; they live on it so a request never pairs the
     # arrays of one generation with the lookups of another
     @cached_property

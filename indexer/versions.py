@@ -7,20 +7,10 @@ version by default, the document page links them all.
 """
 from __future__ import annotations
 
-import datetime as _dt
-
 from analyzers.titles import title_key
+from indexer.factparse import date_ordinal
 
 CURRENT, AMENDED = "现行有效", "已修改"
-
-
-def _when(doc: dict) -> tuple:
-    try:
-        return (_dt.date.fromisoformat(doc.get("date") or "").toordinal(),)
-    except ValueError:
-        year = doc.get("year")
-        return (_dt.date(year, 12, 31).toordinal() if isinstance(year, int) and 0 < year < 10000
-                else 0,)
 
 
 def work_key(doc: dict) -> tuple[str, str, str] | None:
@@ -41,7 +31,8 @@ def annotate_versions(docs: list[dict]) -> None:
     for members in groups.values():
         if len(members) < 2:
             continue
-        members.sort(key=lambda d: (_when(d), d.get("doc_id") or ""), reverse=True)
+        members.sort(key=lambda d: (date_ordinal(d.get("date"), d.get("year")),
+                                    d.get("doc_id") or ""), reverse=True)
         ids = [d["doc_id"] for d in members]
         for i, doc in enumerate(members):
             doc["versions"] = ids

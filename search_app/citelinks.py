@@ -6,6 +6,7 @@ import html
 from urllib.parse import quote
 
 from indexer.citegraph import load_citations
+from search_app.marks import match_spans
 from indexer.snapshot import snapshot_dir
 
 EMPTY = {"clauses": {}, "cited_by": {}}
@@ -112,23 +113,14 @@ def link_spans(text: str, links: list[tuple[int, int, str]],
     return "".join(out)
 
 
-def linked_text(engine, clause: dict, q: str = "", mode: str = "keyword") -> str | None:
-    """The clause text with its references linked (and the search words marked), or
-    None when it cites nothing (the page then shows it as before)."""
+def linked_text(engine, clause: dict, needles=()) -> str | None:
+    """The clause text with its references linked (and `needles`, the page's search
+    words, marked), or None when it cites nothing (the page then shows it as before)."""
     cites = clause.get("cites")
     if cites is None:
         cites = clause_cites(engine, clause["clause_id"])
     if not cites:
         return None
-    marks = []
-    if q:
-        from search_app import keyword
-        from search_app.marks import match_spans
-        from search_app.params import QueryError, SearchParams
-        try:
-            node, _ = engine._understand(SearchParams(q=q.strip(), mode=mode))
-        except QueryError:
-            node = None
-        marks = match_spans(clause["text"], keyword.needles(node))
+    marks = match_spans(clause["text"], needles) if needles else []
     return link_spans(clause["text"], [(c["start"], c["end"], cite_href(c)) for c in cites],
                       marks)

@@ -238,7 +238,7 @@ def find_document(engine, ref: str) -> str | None:
     """A document by id, file name (with or without folders and extension) or title;
     several documents of one title: the newest."""
     from analyzers.titles import title_key
-    from indexer.citegraph import _ordinal
+    from indexer.factparse import date_ordinal
     ref = (ref or "").strip()
     snap = engine.snapshot()
     if ref in snap.doc_of:
@@ -256,7 +256,7 @@ def find_document(engine, ref: str) -> str | None:
                  lambda d: bool(key) and title_key(d["title"] or "") == key):
         found = [d for d in docs if test(d)]
         if found:
-            return max(found, key=lambda d: (_ordinal(d["date"], d["year"]), d["doc_id"]))["doc_id"]
+            return max(found, key=lambda d: (date_ordinal(d["date"], d["year"]), d["doc_id"]))["doc_id"]
     return None
 
 

@@ -58,11 +58,13 @@ class SearchEngine:
         ctx = QueryContext(snap)
         node, message = self._understand(params)
         masks = ctx.facet_masks(params)
+        filtered = all_of(masks.values())        # the user's filters alone
         hidden_versions = 0
         # a 时效性 choice (已修改 …) asks for those versions: it overrides the default
         if params.versions == "current" and snap.has_versions and not params.status:
             masks["versions"] = snap.current_rows
-        mask = all_of(masks.values())
+        mask = filtered if "versions" not in masks else \
+            snap.current_rows if filtered is None else filtered & snap.current_rows
         query_rows = ctx.evaluate(node) if node is not None else np.arange(snap.n)
         full = query_rows[mask[query_rows]] if mask is not None else query_rows
         # partial matches follow only when the full ones do not fill a page; otherwise
@@ -73,8 +75,7 @@ class SearchEngine:
             query_rows = np.concatenate([query_rows, partial_rows])
             partial = partial_rows[mask[partial_rows]] if mask is not None else partial_rows
         if "versions" in masks:
-            others = all_of(m for k, m in masks.items() if k != "versions")
-            shown_any = query_rows if others is None else query_rows[others[query_rows]]
+            shown_any = query_rows if filtered is None else query_rows[filtered[query_rows]]
             hidden_versions = int(np.count_nonzero(~snap.current_rows[shown_any]))
         shown = partial if partial is not None else np.zeros(0, dtype=np.int64)
         rows = np.concatenate([full, shown]).astype(np.int64)
@@ -205,12 +206,16 @@ class SearchEngine:
             for v in doc.get("versions") or () if v in snap.doc_of]
         return doc
 
-    def mark(self, text: str, q: str, mode: str = "keyword") -> str:
+    def needles(self, q: str, mode: str = "keyword") -> list[str]:
+        """What a page marks for a query (understood once, then used on every clause)."""
         try:
             node, _ = self._understand(SearchParams(q=(q or "").strip(), mode=mode))
         except QueryError:                   # too long or too deep: shown unmarked
             node = None
-        return mark_text(text, keyword.needles(node))
+        return keyword.needles(node)
+
+    def mark(self, text: str, q: str, mode: str = "keyword") -> str:
+        return mark_text(text, self.needles(q, mode))
 
     def similar(self, text: str | None = None, clause_id: str | None = None,
                 filters: SearchParams | None = None, limit: int = 20) -> dict:

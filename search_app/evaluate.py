@@ -137,15 +137,13 @@ ROW_BLOCK_SHIFT = 6
 
 
 def row_blocks(snap) -> np.ndarray:
-    """Row holding the first byte of each 64-byte block of text.bin (cached on the snapshot,
-    so a request never pairs one generation's table with another's arrays)."""
-    table = snap.__dict__.get("_row_blocks")
-    if table is None:
+    """Row holding the first byte of each 64-byte block of text.bin (kept with the
+    snapshot, so a request never pairs one generation's table with another's arrays)."""
+    def build(snap):
         starts = snap.arrays["starts"]
         marks = np.arange(0, int(starts[-1]) + 1, 1 << ROW_BLOCK_SHIFT, dtype=np.int64)
-        table = (np.searchsorted(starts, marks, side="right") - 1).astype(np.int32)
-        snap.__dict__["_row_blocks"] = table
-    return table
+        return (np.searchsorted(starts, marks, side="right") - 1).astype(np.int32)
+    return snap.derived("row_blocks", build)
 
 
 def occurrence_rows(snap, occ: np.ndarray) -> np.ndarray:

@@ -147,17 +147,16 @@ def context_boost(ctx, word: str) -> np.ndarray:
 
 def context_rows(snap) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Per context field, its rows grouped by value (rows, offsets: CSR), built once per
-    snapshot and kept on it: a word found in a few titles touches their rows only, not
+    snapshot and kept with it: a word found in a few titles touches their rows only, not
     a gather over every row for each field."""
-    table = snap.__dict__.get("_context_rows")
-    if table is None:
+    def build(snap):
         table = {}
         for name, field in snap.context.items():
             order = np.argsort(field.owner, kind="stable")
             offsets = np.searchsorted(field.owner[order], np.arange(len(field.starts) + 1))
             table[name] = (order, offsets)
-        snap.__dict__["_context_rows"] = table
-    return table
+        return table
+    return snap.derived("context_rows", build)
 
 
 def rows_of_values(snap, name: str, values: np.ndarray) -> np.ndarray:

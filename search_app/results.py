@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 
 from indexer.facets import FACETS
-from search_app.params import PAGE_SIZES
 
 # 责任单位：… as the clause text states it; the unit tags under the hit say the same
 _UNITS_NOTE = re.compile(r"[（(]?\s*(?:<[^>]+>)*(?:牵头|责任|配合)(?:<[^>]+>)*(?:单位|部门)(?:<[^>]+>)*[:：][^）)\n]*[）)]?")
@@ -47,7 +46,6 @@ class Pager:
     first_row: int
     last_row: int
     window: list[int]
-    sizes: tuple[int, ...] = PAGE_SIZES
 
 
 def pager(result: dict) -> Pager:

@@ -23,6 +23,7 @@ from search_app.citation import locator_part
 from search_app.params import QueryError, parse_search_params
 from search_app.query import MAX_QUERY_CHARS
 from search_app.citelinks import linked_text
+from search_app.marks import mark_text
 from search_app.compare import similar_documents
 
 views = Blueprint("views", __name__)
@@ -147,13 +148,15 @@ def search(notice: str = "", status: int = 0):
     mode = params.mode if params else "keyword"
     facets = results.facet_columns(result) if result else []
     chips = [(name, v) for name, v in state.pairs if name in FACET_LABELS]
-    hits = []
+    hits, needles = [], None
     for h in (result or {}).get("hits", []):
         h = display(h)
         if h.get("units") or h.get("lead_units"):
             h["fragment"] = results.without_units_note(h["fragment"])
         if h.get("cites"):                 # 引用 links in the full text under 展开全文
-            h["highlighted"] = linked_text(get_engine(), h, q, mode) or h["highlighted"]
+            if needles is None:            # the query understood once for the page
+                needles = get_engine().needles(q, mode) if q else []
+            h["highlighted"] = linked_text(get_engine(), h, needles) or h["highlighted"]
         hits.append(h)
     home = not error and results.is_home(args)
     newest = get_engine().newest_documents(8) if home else []
@@ -172,6 +175,7 @@ def document(doc_id):
     q = (request.args.get("q") or "").strip()
     mode = request.args.get("mode") if request.args.get("mode") in ("keyword", "exact") else "keyword"
     engine = get_engine()
+    needles = engine.needles(q, mode) if q else []     # understood once for the page
     blocks, toc, prev, marks = [], [], [], 0
     for clause in doc["clauses"]:
         path = list(clause.get("path") or [])
@@ -187,8 +191,8 @@ def document(doc_id):
                 toc.append({"depth": depth, "text": path[depth], "anchor": anchor})
         prev = path
         # 引用 links (with the search words marked inside them), else just the marks
-        marked = linked_text(engine, clause, q, mode) or \
-            (engine.mark(clause["text"], q, mode) if q else None)
+        marked = linked_text(engine, clause, needles) or \
+            (mark_text(clause["text"], needles) if q else None)
         marks += marked.count("<mark") if marked else 0
         shown = display(clause)
         if shown["is_part"]:

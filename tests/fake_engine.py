@@ -72,6 +72,9 @@ class FakeEngine:
         self.clauses = clauses if clauses is not None else [dict(c) for c in CLAUSES]
 
     # -- helpers -------------------------------------------------------------
+    def needles(self, q: str, mode: str = "keyword") -> list[str]:
+        return [t for t in ([q.strip()] if mode == "exact" else _terms(q)) if t]
+
     def mark(self, text: str, q: str, mode: str = "keyword") -> str:
         terms = [q.strip()] if mode == "exact" else _terms(q)
         terms = [t for t in terms if t]

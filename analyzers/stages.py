@@ -96,9 +96,32 @@ def parse_keyword_table(text: str) -> KeywordTable:
     return KeywordTable(weights, re.compile(f"(?=[{firsts}])(?=({alternatives}))"))
 
 
-@lru_cache(maxsize=1)
+_DEFAULT: list = [None]        # the default table, once read: what _context_evidence caches for
+
+
 def default_table() -> KeywordTable:
-    return parse_keyword_table(KEYWORDS_PATH.read_text(encoding="utf-8"))
+    if _DEFAULT[0] is None:
+        _DEFAULT[0] = parse_keyword_table(KEYWORDS_PATH.read_text(encoding="utf-8"))
+    return _DEFAULT[0]
+
+
+def _evidence(table: KeywordTable, source: str, sentences: list[str]):
+    """(pieces with stage evidence, keywords seen, sentences discarded as general)."""
+    out, words, general = [], [], 0
+    for sentence in sentences:
+        found = _sentence_evidence(sentence, table, source, words)
+        if found is None:
+            general += 1
+        elif found[0]:
+            out.append(found)
+    return out, words, general
+
+
+@lru_cache(maxsize=4096)
+def _context_evidence(source: str, piece_text: str):
+    """_evidence of an outline level or a title under the default table: they recur in
+    every clause under them. Callers only read what it returns."""
+    return _evidence(default_table(), source, _sentences(normalize(piece_text)))
 
 
 @dataclass
@@ -120,8 +143,11 @@ class StageEvidence:
         return self.stages or [GENERAL]
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
 def _sentences(text: str) -> list[str]:
-    return [s for s in _SENTENCE_END.split(text) if re.search(r"[\u4e00-\u9fff]", s)]
+    return [s for s in _SENTENCE_END.split(text) if _HAN.search(s)]
 
 
 # a stage named as the yardstick of another ("中职生均拨款可适当高于当地普通高中",
@@ -241,15 +267,15 @@ def explain_stages(text: str, heading: str = "", path: Sequence[str] = (), title
     keywords: list[tuple[str, str]] = []
     general = 0
 
-    def evidence(source: str, piece_text: str) -> list[tuple[dict[str, float], list]]:
+    def evidence(source: str, piece_text: str, sentences=None) -> list[tuple[dict[str, float], list]]:
         nonlocal general
-        out = []
-        for sentence in _sentences(normalize(piece_text)):
-            found = _sentence_evidence(sentence, table, source, keywords)
-            if found is None:
-                general += 1
-            elif found[0]:
-                out.append(found)
+        if source in ("path", "title") and table is _DEFAULT[0]:
+            out, words, n_general = _context_evidence(source, piece_text)
+        else:
+            out, words, n_general = _evidence(table, source, _sentences(normalize(piece_text))
+                                              if sentences is None else sentences)
+        keywords.extend(words)
+        general += n_general
         return out
 
     def best(pieces) -> dict[str, float]:
@@ -266,7 +292,8 @@ def explain_stages(text: str, heading: str = "", path: Sequence[str] = (), title
     title_used = bool(title_ev) and not any(w >= 1 for w in section.values())
     context = _named(section) | (_named(title_ev) if title_used else set())
 
-    text_pieces = evidence("text", text)
+    text_sentences = _sentences(normalize(text))
+    text_pieces = evidence("text", text, text_sentences)
     # a clause whose sentences, between them, name four or more stages (a funding
     # clause giving each stage its sentence) is about education in general, as a
     # sentence enumerating them is
@@ -289,7 +316,7 @@ def explain_stages(text: str, heading: str = "", path: Sequence[str] = (), title
             scores[stage] = round(score, 3)
     # a short clause has few sentences to repeat a stage in: one sentence of a
     # one-sentence clause is its whole topic, one sentence of ten is a passing remark
-    n = max(1, len(_sentences(normalize(text))))
+    n = max(1, len(text_sentences))
     threshold = min(TEXT_THRESHOLD, 0.5 * n)
     # … but a clause that hands out tasks to two or three stages, one stretch of
     # sentences each (中小学 teachers, then 中职, then 幼儿园), is about each of them:

@@ -292,8 +292,10 @@ def explain_stages(text: str, heading: str = "", path: Sequence[str] = (), title
     title_used = bool(title_ev) and not any(w >= 1 for w in section.values())
     context = _named(section) | (_named(title_ev) if title_used else set())
 
-    text_sentences = _sentences(normalize(text))
-    text_pieces = evidence("text", text, text_sentences)
+    norm = normalize(text)
+    text_sentences = _sentences(norm)
+    # most clauses of a law name no stage at all: one scan says so
+    text_pieces = evidence("text", text, text_sentences) if table.pattern.search(norm) else []
     # a clause whose sentences, between them, name four or more stages (a funding
     # clause giving each stage its sentence) is about education in general, as a
     # sentence enumerating them is

@@ -86,6 +86,7 @@ _URL_RE = re.compile(r"(?:https?://|www\.)[\w\-.~:/?#@!$&'*+,;=%]+|"
                      r"\b[\w\-]+(?:\.[\w\-]+)*\.(?:gov|edu|com|org|net)(?:\.cn)?(?:/[\w\-./?=&%#]*)?",
                      re.I)
 _SITE_ID_RE = re.compile(r"[\u4e00-\u9fff]{0,2}(?:ICP|公网安)备\s*[\d\-]+号(?:-\d+)?")
+_SPACES = re.compile(r"[\s\u00a0\u3000]")
 _FILLER = re.compile(r"[\s\u00a0\u3000|｜/\\·•\-–—_:：>＞»【】\[\]（）()<>]*")
 
 _BREADCRUMB = re.compile(
@@ -130,6 +131,19 @@ def is_chrome_line(line: str) -> bool:
     return _only_chrome_pieces(line)
 
 
+def _strip_links(text: str) -> tuple[str, int, int]:
+    """(text with buttons, URLs and site IDs blanked, buttons, URLs and IDs). The URL and
+    ID patterns run only where their dot or 备 occurs: on a line of policy text their
+    leading word-character runs are tried at every character."""
+    text, buttons = _BUTTON_RE.subn(" ", text)
+    urls = ids = 0
+    if "." in text or "://" in text:
+        text, urls = _URL_RE.subn(" ", text)
+    if "备" in text:
+        text, ids = _SITE_ID_RE.subn(" ", text)
+    return text, buttons, urls + ids
+
+
 def _only_chrome_pieces(line: str) -> bool:
     """The line consists of nothing but label:value pieces, URLs and buttons."""
     pieces = 0
@@ -137,23 +151,17 @@ def _only_chrome_pieces(line: str) -> bool:
     marks = list(_LABEL_RE.finditer(line))
     head = line[: marks[0].start()] if marks else line
     for i, m in enumerate(marks):
-        label = re.sub(r"[\s\u00a0\u3000]", "", m.group(1))
+        label = _SPACES.sub("", m.group(1))
         end = marks[i + 1].start() if i + 1 < len(marks) else len(line)
         value = line[m.end():end]
-        value, buttons = _BUTTON_RE.subn(" ", value)
-        value, urls = _URL_RE.subn(" ", value)
-        value, ids = _SITE_ID_RE.subn(" ", value)
-        urls += ids
+        value, buttons, urls = _strip_links(value)
         value = value.strip(" \t\u00a0\u3000|｜•·")
         check, weak = _LABELS[label]
         if not check(value):
             return False
         pieces += 1 + buttons + urls
         weak_only = weak_only and weak and not buttons and not urls
-    head, n_buttons = _BUTTON_RE.subn(" ", head)
-    head, n_urls = _URL_RE.subn(" ", head)
-    head, n_ids = _SITE_ID_RE.subn(" ", head)
-    n_urls += n_ids
+    head, n_buttons, n_urls = _strip_links(head)
     if _FILLER.fullmatch(head) is None:
         return False
     pieces += n_buttons + n_urls

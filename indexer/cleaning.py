@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from indexer.chrome import (CC_START, EDITOR_MARK, is_chrome_line, is_issued_line,
                             is_page_number, is_rule)
@@ -111,7 +112,29 @@ def _is_unit_list(line: str) -> bool:
 # --- joining ---------------------------------------------------------------------------
 
 def _width(line: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+    if _ASTRAL.search(line):           # rare: the per-character rule beyond the BMP
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+    return len(line) + len(_wide_chars().findall(line))
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@lru_cache(maxsize=1)
+def _wide_chars() -> re.Pattern:
+    """One class of the BMP characters East Asian Width calls wide or full-width (counted
+    twice), so a line's width is measured in C, not per character in Python."""
+    ranges, start = [], None
+    for cp in range(0x10000):
+        wide = unicodedata.east_asian_width(chr(cp)) in "WF"
+        if wide and start is None:
+            start = cp
+        elif not wide and start is not None:
+            ranges.append((start, cp - 1))
+            start = None
+    if start is not None:
+        ranges.append((start, 0xFFFF))
+    return re.compile("[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges) + "]")
 
 
 def _wrap_width(lines: list[str | None]) -> int | None:

@@ -7,6 +7,7 @@ form land exactly on the displayed wording.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}   # full-width ASCII → ASCII
 _TABLE[0x3000] = 0x20                                         # ideographic space
@@ -24,6 +25,7 @@ def _translate(m: re.Match) -> str:
     return m.group().translate(_TABLE)
 
 
+@lru_cache(maxsize=1024)   # a clause's text is normalised by each analyzer in turn
 def normalize(text: str) -> str:
     """Full-width → half-width, Latin lower-cased; same length as the input."""
     return _MAPPED.sub(_translate, text)

@@ -101,6 +101,14 @@ class PlaceMatch:
     candidates: tuple[Division, ...]
 
 
+def _han_before(text: str, at: int) -> bool:
+    """re.search(r"[\u4e00-\u9fff]$", text[:at]) without copying: a Chinese character
+    ends text[:at], or comes just before its final newline."""
+    if at and text[at - 1] == "\n":
+        at -= 1
+    return at > 0 and "\u4e00" <= text[at - 1] <= "\u9fff"
+
+
 def find_places(text: str) -> list[PlaceMatch]:
     """Division names in text, left to right, non-overlapping, longest first.
 
@@ -111,10 +119,11 @@ def find_places(text: str) -> list[PlaceMatch]:
     for m in _name_pattern().finditer(text):
         name = m.group()
         if len(name) <= 2:
-            before = text[:m.start()]
-            chained = bool(out) and out[-1].end == m.start()
-            if not (chained or not before.strip() or before.endswith("中共")
-                    or not re.search(r"[\u4e00-\u9fff]$", before)):
+            start = m.start()
+            chained = bool(out) and out[-1].end == start
+            # looks at the characters just before, not at the whole text before (a long
+            # text has hundreds of such names): after no Chinese character, after 中共
+            if not (chained or not _han_before(text, start) or (start >= 2 and text.startswith("中共", start - 2))):
                 continue
         out.append(PlaceMatch(m.start(), m.end(), name, lookup(name)))
     return out

@@ -114,7 +114,7 @@ def _is_unit_list(line: str) -> bool:
 def _width(line: str) -> int:
     if _ASTRAL.search(line):           # rare: the per-character rule beyond the BMP
         return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
-    return len(line) + len(_wide_chars().findall(line))
+    return 2 * len(line) - len(_wide_chars().sub("", line))     # wide twice, the rest once
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
@@ -122,7 +122,7 @@ _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 @lru_cache(maxsize=1)
 def _wide_chars() -> re.Pattern:
-    """One class of the BMP characters East Asian Width calls wide or full-width (counted
+    """Runs of the BMP characters East Asian Width calls wide or full-width (counted
     twice), so a line's width is measured in C, not per character in Python."""
     ranges, start = [], None
     for cp in range(0x10000):
@@ -134,7 +134,7 @@ def _wide_chars() -> re.Pattern:
             start = None
     if start is not None:
         ranges.append((start, 0xFFFF))
-    return re.compile("[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges) + "]")
+    return re.compile("[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges) + "]+")
 
 
 def _wrap_width(lines: list[str | None]) -> int | None:

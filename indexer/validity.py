@@ -19,8 +19,9 @@ DRAFT = "征求意见稿"
 _DRAFT_TITLE = re.compile(r"[（(]\s*(?:征求意见稿|草案|送审稿|讨论稿|征求意见)\s*[)）]|草案$")
 
 _DATE = r"((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,3}日)"
-_IN_FORCE = re.compile(rf"(本[\u4e00-\u9fff]{{0,12}}?|现予[\u4e00-\u9fff]{{2,4}}[，,]\s*)?自\s*{_DATE}\s*起\s*(?:施行|实施|执行|生效|试行)")
-_IN_FORCE_ON_ISSUE = re.compile(r"(?:本[\u4e00-\u9fff]{0,12}?)?自\s*(?:印发|发布|公布|下发|发文)之日起\s*(?:施行|实施|执行|生效|试行)")
+# the leading lookaheads: the optional 本…/现予… would otherwise be tried at every character
+_IN_FORCE = re.compile(rf"(?=[本现自])(本[\u4e00-\u9fff]{{0,12}}?|现予[\u4e00-\u9fff]{{2,4}}[，,]\s*)?自\s*{_DATE}\s*起\s*(?:施行|实施|执行|生效|试行)")
+_IN_FORCE_ON_ISSUE = re.compile(r"(?=[本自])(?:本[\u4e00-\u9fff]{0,12}?)?自\s*(?:印发|发布|公布|下发|发文)之日起\s*(?:施行|实施|执行|生效|试行)")
 _VALID_UNTIL = re.compile(rf"有效期(?:至|到|截至)\s*{_DATE}")
 _VALID_FOR = re.compile(r"有效期(?:为|暂定为?|暂定)?\s*([\d一二两三四五六七八九十]{1,3})\s*年")
 

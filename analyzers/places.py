@@ -123,7 +123,8 @@ def find_places(text: str) -> list[PlaceMatch]:
             chained = bool(out) and out[-1].end == start
             # looks at the characters just before, not at the whole text before (a long
             # text has hundreds of such names): after no Chinese character, after 中共
-            if not (chained or not _han_before(text, start) or (start >= 2 and text.startswith("中共", start - 2))):
+            after_party = start >= 2 and text.startswith("中共", start - 2)
+            if not (chained or not _han_before(text, start) or after_party):
                 continue
         out.append(PlaceMatch(m.start(), m.end(), name, lookup(name)))
     return out

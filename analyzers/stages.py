@@ -96,13 +96,9 @@ def parse_keyword_table(text: str) -> KeywordTable:
     return KeywordTable(weights, re.compile(f"(?=[{firsts}])(?=({alternatives}))"))
 
 
-_DEFAULT: list = [None]        # the default table, once read: what _context_evidence caches for
-
-
+@lru_cache(maxsize=1)
 def default_table() -> KeywordTable:
-    if _DEFAULT[0] is None:
-        _DEFAULT[0] = parse_keyword_table(KEYWORDS_PATH.read_text(encoding="utf-8"))
-    return _DEFAULT[0]
+    return parse_keyword_table(KEYWORDS_PATH.read_text(encoding="utf-8"))
 
 
 def _evidence(table: KeywordTable, source: str, sentences: list[str]):
@@ -269,7 +265,7 @@ def explain_stages(text: str, heading: str = "", path: Sequence[str] = (), title
 
     def evidence(source: str, piece_text: str, sentences=None) -> list[tuple[dict[str, float], list]]:
         nonlocal general
-        if source in ("path", "title") and table is _DEFAULT[0]:
+        if source in ("path", "title") and table is default_table():
             out, words, n_general = _context_evidence(source, piece_text)
         else:
             out, words, n_general = _evidence(table, source, _sentences(normalize(piece_text))

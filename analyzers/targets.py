@@ -141,8 +141,9 @@ _P = "|".join(f"(?P<c{i}>{w})" for i, w in enumerate((
     r"(?<!不)(?<!不[得宜应能可会])(?:高于|超过|大于|多于)",
     r"(?:保持|稳定|维持)?在")))
 # comparator [denominator ending in 的: 不低于符合交流条件教师总数的10%] number unit [以上 …]
-_CMP = _starting("达不大至最提增小控降下压低少高超多保稳维在", rf"(?:{_P})\s*(?P<gap>[^,;:。\d%]{{1,20}}?的)??\s*(?:每生每年|每人每年|每年|每生|每人)?\s*"
-                  rf"{_NUM}\s*{_UNIT}\s*(?P<s>及以上|以上|及以下|以下|以内|左右)?")
+_CMP = _starting("达不大至最提增小控降下压低少高超多保稳维在",
+                 rf"(?:{_P})\s*(?P<gap>[^,;:。\d%]{{1,20}}?的)??\s*(?:每生每年|每人每年|每年|每生|每人)?\s*"
+                 rf"{_NUM}\s*{_UNIT}\s*(?P<s>及以上|以上|及以下|以下|以内|左右)?")
 # 消除/化解 N人以上X: the cap is below N
 _CAP = re.compile(rf"(?:消除|化解|消灭|杜绝|压减)\s*[^,;。\d]{{0,6}}?{_NUM}\s*(?P<u>人)\s*及?以上\s*的?\s*"
                   r"(?P<noun>超?大班额|大校额|[^\W\d_]{1,12}?(?:班额|校额|校点|学校))")
@@ -167,15 +168,15 @@ _BARE = re.compile(r"(?<![\d.])(?P<v>\d+(?:\.\d+)?)\s*(?P<u>%|人|所|个|名|�
                    r"(?P<s>以上|以下|以内)(?=\s*[,;。]|$)")
 # 保证学生每天1小时校园体育活动: a daily minimum named after the number
 _DAILY = _starting("保确", rf"(?:保证|确保|保障)[^,;。\d]{{0,6}}?每天\s*有?\s*{_NUM}\s*(?P<u>小时|分钟)\s*"
-                    r"(?P<noun>[^\W\d_]{2,12}?)(?=[,;。(]|的|$)")
+                   r"(?P<noun>[^\W\d_]{2,12}?)(?=[,;。(]|的|$)")
 # 消除大班额 with no number: the national standard's cap (大班额 = 56 人及以上, 超大班额 = 66 人
 # 及以上, 教育部《关于做好消除义务教育大班额工作的通知》), so it compares with 消除56人以上大班额
 _BIG_CLASS = re.compile(r"(?:消除|化解|消灭|杜绝)\s*(?P<gap>[^,;。\d]{0,10}?)(?P<super>超)?[“\"]?大班额")
-_NUMERIC = (_RATIO, _STD_B, _STD_A, _COUNT_A, _COUNT_B, _BARE)     # need an Arabic digit
-# (kind, pattern, needs a digit); earlier wins overlaps
-_PATTERNS = tuple((kind, pat, any(pat is p for p in _NUMERIC)) for kind, pat in (
-    ("ratio", _RATIO), ("cap", _CAP), ("change", _CHANGE), ("daily", _DAILY), ("std", _STD_B), ("std", _STD_A),
-    ("cmp", _CMP), ("count", _COUNT_A), ("count", _COUNT_B), ("cmp", _BARE), ("big_class", _BIG_CLASS)))
+# (kind, pattern, needs an Arabic digit); earlier wins overlaps
+_PATTERNS = (("ratio", _RATIO, True), ("cap", _CAP, False), ("change", _CHANGE, False),
+             ("daily", _DAILY, False), ("std", _STD_B, True), ("std", _STD_A, True),
+             ("cmp", _CMP, False), ("count", _COUNT_A, True), ("count", _COUNT_B, True),
+             ("cmp", _BARE, True), ("big_class", _BIG_CLASS, False))
 _DIGIT = re.compile(r"\d")
 
 # --- indicator phrases ------------------------------------------------------------------------

@@ -3,10 +3,14 @@
 Built once when a snapshot is written (write_citations, from the rows of its one pass) and
 stored as `cites.json` beside it:
   {"clauses":  {clause_id: [[start, end, doc_id, clause_id_or_null], ...]},
-   "cited_by": {doc_id: [[citing_doc_id, count, first_citing_clause_id], ...]}}
+   "cited_by": {doc_id: [[citing_doc_id, count, first_citing_clause_id], ...]},
+   "refs":     {doc_id: [[clause_id, [[start, end, title, doc_number, article], ...]], ...]}}
 `clauses` feeds the links in clause text and the `cites` of the API, `cited_by` the
-被以下文件引用 list and the documents' `cited_by`. Unresolved references are not stored:
-they stay plain text.
+被以下文件引用 list and the documents' `cited_by`. Unresolved references are not linked:
+they stay plain text. `refs` holds every reference found, resolved or not: the next
+update re-resolves the kept documents' references against the new set of documents
+(a new file may be what an old clause cites) without reading their clauses again
+(indexer.carry).
 
 Resolution (resolve_reference, pure over a DocTable): the 文号 first, then the title key
 (analyzers.titles) with and without the issuer written inside the marks; among several
@@ -15,14 +19,15 @@ on or before it), else the newest.
 """
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from analyzers.citations import Reference, article_number, find_references, issuer_free
 from analyzers.titles import title_key
 from indexer.factparse import date_ordinal
+from indexer.rowcodec import loads
 
 CITES_FILE = "cites.json"
 
@@ -44,10 +49,29 @@ class DocTable:
         for key in {title_key(title), title_key(issuer_free(title))} - {""}:
             self.by_title[key].append(doc_id)
 
-    def add_article(self, doc_id: str, label: str, clause_id: str) -> None:
-        n = article_number(label)
-        if n is not None:
+    def add_article(self, doc_id: str, n: int | None, clause_id: str) -> None:
+        """Article `n` (第n条) of a document is at this clause (when n is not None)."""
+        if n is not None and n >= 0:
             self.articles[doc_id].setdefault(n, clause_id)   # the article's first clause
+
+
+def clause_article(label: str | None) -> int:
+    """The 第N条 number a clause's label names, -1 for none (an int column of the snapshot)."""
+    n = article_number(label) if label else None
+    return -1 if n is None else n
+
+
+def clause_refs(text: str) -> list[list]:
+    """The references of a clause text in cites.json's `refs` form."""
+    if "《" not in text and "号" not in text:
+        return []
+    return [[r.start, r.end, r.title, r.doc_number, r.article] for r in find_references(text)]
+
+
+@lru_cache(maxsize=65536)
+def _title_keys(title: str) -> tuple[str, str]:
+    """A cited title's keys, with and without its issuer (the same titles recur)."""
+    return title_key(title), title_key(issuer_free(title))
 
 
 def pick_version(candidates: list[str], dated: dict[str, int], on: int) -> str | None:
@@ -70,7 +94,7 @@ def resolve_reference(ref: Reference, table: DocTable, citing_doc: str,
         found = [d for d in table.by_number.get(ref.doc_number, ()) if d != citing_doc]
         target = pick_version(found, table.dated, on)
     if target is None and ref.title:
-        for key in (title_key(ref.title), title_key(issuer_free(ref.title))):
+        for key in _title_keys(ref.title):
             found = [d for d in table.by_title.get(key, ()) if d != citing_doc] if key else []
             if found:
                 target = pick_version(found, table.dated, on)
@@ -86,45 +110,50 @@ def resolve_reference(ref: Reference, table: DocTable, citing_doc: str,
     return target, clause
 
 
-def build_graph(records, docs: list[dict]) -> dict:
-    """cites.json's content from the snapshot's records (streamed once) and documents."""
+def build_graph(records, docs: list[dict], articles=(), refs: dict | None = None) -> dict:
+    """cites.json's content from the snapshot's documents and rows, in row order: first
+    the rows kept from the previous snapshot, as their (doc_id, clause_id, article
+    number) `articles` and their documents' `refs` from its cites.json, then `records`,
+    the new rows (clause_id, doc_id, label, text …)."""
     table = DocTable()
     for doc in docs:
         table.add_document(doc)
-    pending: list[tuple[str, str, list[Reference]]] = []
+    for doc_id, clause_id, n in articles:
+        table.add_article(doc_id, n, clause_id)
+    refs = dict(refs or {})
     for rec in records:
-        if rec.get("label"):
-            table.add_article(rec["doc_id"], rec["label"], rec["clause_id"])
-        text = rec.get("text") or ""
-        if "《" in text or "号" in text:
-            refs = find_references(text)
-            if refs:
-                pending.append((rec["clause_id"], rec["doc_id"], refs))
+        table.add_article(rec["doc_id"], clause_article(rec.get("label")), rec["clause_id"])
+        found = clause_refs(rec.get("text") or "")
+        if found:
+            refs.setdefault(rec["doc_id"], []).append([rec["clause_id"], found])
     clauses: dict[str, list] = {}
     cited: dict[str, Counter] = defaultdict(Counter)
     first: dict[tuple[str, str], str] = {}
-    for clause_id, doc_id, refs in pending:
+    for doc_id, in_doc in refs.items():
         on = table.dated.get(doc_id, 0)
-        out = []
-        for ref in refs:
-            hit = resolve_reference(ref, table, doc_id, on)
-            if hit is None:
-                continue
-            out.append([ref.start, ref.end, hit[0], hit[1]])
-            cited[hit[0]][doc_id] += 1
-            first.setdefault((hit[0], doc_id), clause_id)
-        if out:
-            clauses[clause_id] = out
+        for clause_id, found in in_doc:
+            out = []
+            for start, end, title, number, article in found:
+                ref = Reference(start, end, title=title, doc_number=number, article=article)
+                hit = resolve_reference(ref, table, doc_id, on)
+                if hit is None:
+                    continue
+                out.append([start, end, hit[0], hit[1]])
+                cited[hit[0]][doc_id] += 1
+                first.setdefault((hit[0], doc_id), clause_id)
+            if out:
+                clauses[clause_id] = out
     cited_by = {target: [[src, n, first[(target, src)]] for src, n in
                          sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
                 for target, counts in cited.items()}
-    return {"clauses": clauses, "cited_by": cited_by}
+    return {"clauses": clauses, "cited_by": cited_by, "refs": refs}
 
 
-def write_citations(snap_dir: Path, rows, docs: list[dict], dumps) -> None:
+def write_citations(snap_dir: Path, rows, docs: list[dict], dumps, articles=(),
+                    refs: dict | None = None) -> None:
     """cites.json into a snapshot directory being built, from the clause rows (clause_id,
-    doc_id, text, date …) the writer collected in its one pass."""
-    (Path(snap_dir) / CITES_FILE).write_bytes(dumps(build_graph(rows, docs)))
+    doc_id, label, text …) the writer collected in its one pass and the rows it carried."""
+    (Path(snap_dir) / CITES_FILE).write_bytes(dumps(build_graph(rows, docs, articles, refs)))
 
 
 _CACHE: dict[str, dict] = {}
@@ -137,7 +166,7 @@ def load_citations(snap_dir: Path) -> dict:
     graph = _CACHE.get(key)
     if graph is None:
         try:
-            graph = json.loads((Path(snap_dir) / CITES_FILE).read_text(encoding="utf-8"))
+            graph = loads((Path(snap_dir) / CITES_FILE).read_bytes())
         except (OSError, ValueError):
             graph = {"clauses": {}, "cited_by": {}}
         if len(_CACHE) > 4:

@@ -101,9 +101,10 @@ class ListFacet(Facet):
     """A list of values per clause (CSR arrays)."""
     multi = True
 
-    def builder(self) -> "_ListBuilder":
-        """Collects each row's values as the snapshot writer streams the records."""
-        return _ListBuilder(self)
+    def builder(self, vocab=(), codes=(), indptr=(0,)) -> "_ListBuilder":
+        """Collects each row's values as the snapshot writer streams the records, after
+        the rows a snapshot carried (their `vocab`, value `codes` and `indptr`)."""
+        return _ListBuilder(self, vocab, codes, indptr)
 
     def encode(self, docs, arrays, vocab) -> None:      # written row by row instead
         pass
@@ -143,10 +144,11 @@ class StageFacet(ListFacet):
 class _ListBuilder:
     """Compact while streaming: an int code per value, interned strings once."""
 
-    def __init__(self, facet: ListFacet):
+    def __init__(self, facet: ListFacet, vocab=(), codes=(), indptr=(0,)):
         from array import array
-        self.facet, self.codes, self.index = facet, array("i"), {}
-        self.indptr = array("q", [0])
+        self.facet, self.index = facet, {v: i for i, v in enumerate(vocab)}
+        self.codes = array("i", np.asarray(codes, dtype=np.int32).tobytes())
+        self.indptr = array("q", np.asarray(indptr, dtype=np.int64).tobytes())
 
     def add(self, rec: dict) -> None:
         self.codes.extend(self.index.setdefault(v, len(self.index))
@@ -155,13 +157,16 @@ class _ListBuilder:
 
     def finish(self, arrays: dict, vocab: dict) -> None:
         name, index = self.facet.name, self.index
-        values = sorted(index)
+        codes = np.frombuffer(self.codes, dtype=np.int32) if self.codes else \
+            np.zeros(0, dtype=np.int32)
+        used = np.zeros(max(len(index), 1), dtype=bool)
+        used[codes] = True                  # values only dropped rows had are left out
+        values = sorted(v for v, i in index.items() if used[i])
         remap = np.zeros(max(len(index), 1), dtype=np.int32)
         for rank, v in enumerate(values):
             remap[index[v]] = rank
         vocab[name] = values
-        arrays[name + "_values"] = remap[np.frombuffer(self.codes, dtype=np.int32)] \
-            if self.codes else np.zeros(0, dtype=np.int32)
+        arrays[name + "_values"] = remap[codes]
         arrays[name + "_indptr"] = np.asarray(self.indptr, dtype=np.int64)
 
 

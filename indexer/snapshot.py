@@ -34,28 +34,23 @@ from pathlib import Path
 import numpy as np
 
 from analyzers.normalize import normalize
-from indexer.citegraph import write_citations
+from indexer.carry import Carried
+from indexer.citegraph import clause_article, write_citations
 from indexer.facets import FACETS
 from indexer.factparse import date_ordinal
 from indexer import sufarray
 from indexer.rowcodec import TRAIN_ROWS, RowCompressor, dumps, train
-from indexer.snapshot_read import SEP, Snapshot, iter_snapshot_records, load_meta, snapshot_dir
+from indexer.snapshot_read import (DICTIONARY, DOC_FACTS, RECORDS, SEP, Snapshot,
+                                   iter_snapshot_records, load_meta, snapshot_dir)
 from indexer.versions import annotate_versions
 
 __all__ = ["Snapshot", "IndexMissing", "build_snapshot", "write_snapshot", "snapshot_dir",
            "snapshot_generations", "iter_snapshot_records", "load_meta", "drop_orphans"]
 
-DOC_FACTS = ("doc_id", "source", "title", "doc_type", "city", "province", "year", "date",
-             "doc_number", "issuer", "co_issuers", "status", "level", "effective_date",
-             "expiry", "effectiveness_level", "index_number")
-
-
 class IndexMissing(FileNotFoundError):
     """There is no index yet: the admin has not run `policy-search index`."""
 
 
-RECORDS = "records.zst"
-DICTIONARY = "records.dict"
 
 
 def build_snapshot(ix, index_dir: Path) -> Path:
@@ -77,14 +72,14 @@ def build_snapshot(ix, index_dir: Path) -> Path:
 
 def write_snapshot(index_dir: Path, generation: int, records,
                    known_hashes: dict[str, str] | None = None,
-                   dictionary: bytes | None = None, base: Path | None = None) -> Path:
-    """Write snapshot `generation` from a stream of clause records; returns its directory.
+                   carried: Carried | None = None) -> Path:
+    """Write snapshot `generation` from a stream of new clause records after the rows
+    `carried` from the previous snapshot (indexer.carry); returns its directory.
     Records carried forward from a snapshot have no content hash any more (hits do not
     show it): `known_hashes` (source → hash of the previous snapshot) supplies theirs.
-    Rows carried from a snapshot (carried_rows) bring their normalised text and, when
-    `dictionary` is that snapshot's, their compressed frame, so they are not redone;
-    when they come first and `base` is their snapshot, its suffix array is carried
-    forward too (indexer.sufarray.extend).
+    Carried rows bring their normalised text, their compressed frames (when that
+    snapshot's dictionary was trained on a full sample) and their citation references,
+    and the suffix array is carried forward (indexer.sufarray.extend).
 
     The peak is the text plus its suffix array."""
     index_dir = Path(index_dir)
@@ -94,25 +89,25 @@ def write_snapshot(index_dir: Path, generation: int, records,
     tmp = Path(tempfile.mkdtemp(prefix=f".snap-tmp-{os.getpid()}-", dir=index_dir))
     try:
         os.chmod(tmp, 0o755)      # mkdtemp makes it 0700: a server of another user reads it
-        arrays, meta, blob, cite_rows, base_rows = _write_rows(records, tmp, known_hashes or {},
-                                                               dictionary)
+        arrays, meta, blob, cite_rows = _write_rows(records, tmp, known_hashes or {}, carried)
         meta["generation"] = generation
-        write_citations(tmp, cite_rows, meta["docs"], dumps)
+        kept = carried.n if carried is not None else 0
+        articles = zip((meta["docs"][j]["doc_id"] for j in arrays["row_doc"][:kept].tolist()),
+                       meta["clause_ids"][:kept], arrays["article"][:kept].tolist())
+        write_citations(tmp, cite_rows, meta["docs"], dumps, articles,
+                        carried.refs if carried is not None else None)
         del cite_rows
         sa = None
-        if base is not None and base_rows is not None and len(base_rows):
-            with np.load(Path(base) / "arrays.npz") as z:
-                base_starts = z["starts"]
-            sa = sufarray.extend(blob, arrays["starts"], len(base_rows),
-                                 sufarray.read_chunks(Path(base) / "sa.npy"), base_starts,
-                                 np.asarray(base_rows, dtype=np.int64))
+        if kept:
+            sa = sufarray.extend(blob, arrays["starts"], kept, sufarray.read_chunks(
+                carried.path / "sa.npy"), carried.base_starts, carried.base_rows)
         if sa is None:
             sa = sufarray.build(blob)
         (tmp / "text.bin").write_bytes(blob)
         del blob
         np.save(tmp / "sa.npy", sa)
         del sa
-        np.savez_compressed(tmp / "arrays.npz", **arrays)    # mostly offsets: 9 MB → 1 MB
+        _save_arrays(tmp / "arrays.npz", arrays)
         (tmp / "meta.json").write_bytes(dumps(meta))
         os.rename(tmp, target)
     except OSError:
@@ -122,6 +117,16 @@ def write_snapshot(index_dir: Path, generation: int, records,
         shutil.rmtree(tmp, ignore_errors=True)
     _drop_old_snapshots(index_dir)
     return target
+
+
+def _save_arrays(path: Path, arrays: dict) -> None:
+    """arrays.npz, deflated at level 1: mostly offsets, 9 MB → about 1 MB on lawrefbook,
+    in a third of the time np.savez_compressed's level 6 takes for a few percent more."""
+    import zipfile
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        for name, value in arrays.items():
+            with zf.open(name + ".npy", "w", force_zip64=True) as fh:
+                np.lib.format.write_array(fh, np.asanyarray(value), allow_pickle=False)
 
 
 class _RowFile:
@@ -138,10 +143,10 @@ class _RowFile:
             (tmp / DICTIONARY).write_bytes(dictionary)
             self.codec = RowCompressor(dictionary)
 
-    def add_frame(self, frame: bytes) -> None:
-        """A row already compressed with this file's dictionary."""
-        self.out.write(frame)
-        self.offsets.append(self.offsets[-1] + len(frame))
+    def add_frames(self, frames: bytes, sizes: np.ndarray) -> None:
+        """Rows already compressed with this file's dictionary, `sizes` bytes each."""
+        self.out.write(frames)
+        self.offsets.frombytes((np.cumsum(sizes, dtype=np.int64) + self.offsets[-1]).tobytes())
 
     def add(self, row: bytes) -> None:
         if self.pending is not None:
@@ -171,64 +176,50 @@ class _RowFile:
         return self.codec.codec
 
 
-# keys no record has: what a carried row brings from its snapshot
-CARRIED_TEXT, CARRIED_LEN, CARRIED_FRAME, CARRIED_ROW = "\x00text", "\x00len", "\x00frame", "\x00row"
+def _column(typecode: str, values=()) -> array:
+    col = array(typecode)
+    col.frombytes(np.ascontiguousarray(values, dtype=np.dtype(typecode)).tobytes())
+    return col
 
 
-def carried_rows(path: Path, keep=lambda source: True, frames: bool = True):
-    """The records of snapshot `path` whose source `keep` accepts, in row order, each with
-    its normalised text (and compressed frame, for a snapshot written with the same
-    dictionary) under private keys: what write_snapshot would otherwise redo per row."""
-    snap = Snapshot.load(Path(path))
-    if (Path(path) / "records.jsonl").exists():
-        frames = False
-    wanted = np.array([keep(d["source"]) for d in snap.meta["docs"]] or [False], dtype=bool)
-    keep_row = wanted[snap.arrays["row_doc"]] if snap.n else np.zeros(0, dtype=bool)
-    off, starts, text = snap.arrays["rec_offsets"], snap.arrays["starts"], snap.text
-    lengths = snap.arrays["lengths"]
-    for row in np.flatnonzero(keep_row).tolist():
-        rec = snap.record(row)
-        rec[CARRIED_TEXT] = text[int(starts[row]):int(starts[row + 1]) - len(SEP)]
-        rec[CARRIED_LEN] = int(lengths[row])
-        rec[CARRIED_ROW] = row
-        if frames:
-            rec[CARRIED_FRAME] = snap.records[int(off[row]):int(off[row + 1])]
-        yield rec
+def _reuses_frames(carried: Carried | None) -> bool:
+    """Carried frames are copied as they are when their dictionary was trained on a full
+    sample; a small index's rows are recompressed with a dictionary trained anew."""
+    return carried is not None and carried.dictionary is not None \
+        and carried.base_n >= TRAIN_ROWS
 
 
-def reusable_dictionary(path: Path | None) -> bytes | None:
-    """A snapshot's dictionary when it was trained on a full sample (small indexes retrain)."""
-    if path is None or not (Path(path) / DICTIONARY).exists():
-        return None
-    data = (Path(path) / DICTIONARY).read_bytes()
-    return data if data and len(load_meta(path)["clause_ids"]) >= TRAIN_ROWS else None
-
-
-def _write_rows(records, tmp: Path, known_hashes: dict[str, str], dictionary=None):
-    blob = bytearray()
+def _write_rows(records, tmp: Path, known_hashes: dict[str, str], carried: Carried | None):
+    """The snapshot's columns: the carried rows' as they were, then each new record's."""
+    c = carried
+    blob = c.text if c else bytearray()         # appended to in place
     # compact per-row columns: array('q') costs 8 bytes a row, a list of ints ~36
-    starts, lengths, seqs, dates, row_doc = (array("q") for _ in range(5))
-    clause_ids, headings, kinds = [], [], []
-    row_path, path_code = array("i"), {}      # outline paths, each distinct one stored once
-    targets: list[list] = []                  # [row, key, indicator, comparator, value, unit, year, scope, span]
-    sources: dict[str, str] = {}
-    doc_index: dict[str, int] = {}
-    docs: list[dict] = []
-    doc_records: list[dict] = []              # each document's part of its clause records
-    cite_rows: list[dict] = []                # what the citation graph reads of a row
-    lists = [f.builder() for f in FACETS if f.multi]
-    rows = _RowFile(tmp, dictionary)
-    base_rows, fresh = array("q"), 0           # carried rows' rows in their snapshot; new rows
+    starts = _column("q", np.r_[0, np.cumsum(c.row_bytes)[:-1]] if c and c.n else ())
+    lengths, seqs, dates, row_doc = (_column("q", c.__dict__[k] if c else ())
+                                     for k in ("lengths", "seq", "date", "row_doc"))
+    row_path = _column("i", c.row_path if c else ())     # outline paths, each stored once
+    article = _column("i", c.article if c else ())
+    path_code = {p: i for i, p in enumerate(c.paths)} if c else {}
+    clause_ids, headings, kinds = (list(c.__dict__[k]) if c else []
+                                   for k in ("clause_ids", "headings", "kinds"))
+    # [row, key, indicator, comparator, value, unit, year, scope, span]
+    targets: list[list] = list(c.targets) if c else []
+    sources: dict[str, str] = dict(c.sources) if c else {}
+    docs: list[dict] = list(c.docs) if c else []
+    doc_records: list[dict] = list(c.doc_records) if c else []  # each document's part of its clause records
+    doc_index: dict[str, int] = {d["doc_id"]: j for j, d in enumerate(docs)}
+    cite_rows: list[dict] = []                # what the citation graph reads of a new row
+    lists = [f.builder(*(c.lists[f.name] if c else ())) for f in FACETS if f.multi]
+    reuse = _reuses_frames(c)
+    rows = _RowFile(tmp, c.dictionary if reuse else None)
     try:
+        if reuse:
+            rows.add_frames(c.frames, c.frame_bytes)
+        elif c:
+            frames = np.r_[0, np.cumsum(c.frame_bytes)].tolist()
+            for x, y in zip(frames, frames[1:]):
+                rows.add(c.codec.decompress(c.frames[x:y]))
         for rec in records:
-            old_row = rec.pop(CARRIED_ROW, None)
-            if old_row is None:
-                fresh += 1
-            elif not fresh:                    # only a prefix of carried rows keeps its order
-                base_rows.append(old_row)
-            norm = rec.pop(CARRIED_TEXT, None)                   # UTF-16-BE, normalised
-            length = rec.pop(CARRIED_LEN, None)                  # in characters
-            frame = rec.pop(CARRIED_FRAME, None)
             digest = rec.pop("content_hash", None)                 # not part of a hit
             sources[rec["source"]] = digest if digest is not None else \
                 known_hashes.get(rec["source"], "")
@@ -240,16 +231,12 @@ def _write_rows(records, tmp: Path, known_hashes: dict[str, str], dictionary=Non
                 j = doc_index[rec["doc_id"]] = len(docs)
                 docs.append({k: rec.get(k) for k in DOC_FACTS})
                 doc_records.append(doc_part)
-            if frame is not None and dictionary is not None:
-                rows.add_frame(frame)
-            else:   # a row whose document part differs from its document's keeps it whole
-                rows.add(dumps(dict(items[cut:]) if doc_part == doc_records[j] else rec))
-            if norm is None:
-                text = normalize(rec["text"]).replace("\x00", " ")
-                norm, length = text.encode("utf-16-be"), len(text)
+            # a row whose document part differs from its document's keeps it whole
+            rows.add(dumps(dict(items[cut:]) if doc_part == doc_records[j] else rec))
+            text = normalize(rec["text"]).replace("\x00", " ")
             starts.append(len(blob))
-            blob += norm + SEP
-            lengths.append(length)
+            blob += text.encode("utf-16-be") + SEP
+            lengths.append(len(text))
             seqs.append(rec["seq"])
             dates.append(date_ordinal(rec["date"], rec["year"]))
             clause_ids.append(rec["clause_id"])
@@ -260,6 +247,7 @@ def _write_rows(records, tmp: Path, known_hashes: dict[str, str], dictionary=Non
                            for t in rec.get("targets", ()))
             kinds.append(rec["kind"])
             row_doc.append(j)
+            article.append(clause_article(rec.get("label")))
             for builder in lists:
                 builder.add(rec)
             raw = rec.get("text") or ""
@@ -279,7 +267,14 @@ def _write_rows(records, tmp: Path, known_hashes: dict[str, str], dictionary=Non
         "date": np.asarray(dates, dtype=np.int32),
         "rec_offsets": np.asarray(rows.offsets, dtype=np.int64),
         "row_path": np.asarray(row_path, dtype=np.int32),
+        "article": np.asarray(article, dtype=np.int32),
     }
+    paths = list(path_code)
+    used = np.unique(arrays["row_path"])
+    if len(used) < len(paths):              # paths only dropped rows had are left out
+        remap = np.zeros(len(paths), dtype=np.int32)
+        remap[used] = np.arange(len(used), dtype=np.int32)
+        arrays["row_path"], paths = remap[arrays["row_path"]], [paths[i] for i in used.tolist()]
     vocab_out: dict[str, list[str]] = {}
     annotate_versions(docs)
     for facet in FACETS:
@@ -287,11 +282,9 @@ def _write_rows(records, tmp: Path, known_hashes: dict[str, str], dictionary=Non
     for builder in lists:
         builder.finish(arrays, vocab_out)
     meta = {"clause_ids": clause_ids, "headings": headings, "kinds": kinds, "docs": docs,
-            "paths": list(path_code), "targets": targets, "vocab": vocab_out,
+            "paths": paths, "targets": targets, "vocab": vocab_out,
             "sources": sources, "doc_records": doc_records, "records_codec": codec}
-    in_order = all(a < b for a, b in zip(base_rows, base_rows[1:]))
-    prefix_only = len(base_rows) + fresh == len(clause_ids)
-    return arrays, meta, blob, cite_rows, base_rows if in_order and prefix_only else None
+    return arrays, meta, blob, cite_rows
 
 
 def snapshot_generations(index_dir: Path) -> list[int]:

@@ -15,6 +15,13 @@ from indexer.rowcodec import RowDecompressor, loads
 SEP = b"\x00\x00"          # U+0000 in UTF-16-BE
 
 
+DOC_FACTS = ("doc_id", "source", "title", "doc_type", "city", "province", "year", "date",
+             "doc_number", "issuer", "co_issuers", "status", "level", "effective_date",
+             "expiry", "effectiveness_level", "index_number")
+RECORDS = "records.zst"
+DICTIONARY = "records.dict"
+
+
 def snapshot_dir(index_dir: Path, generation: int) -> Path:
     return Path(index_dir) / f"snap_{generation}"
 
@@ -47,18 +54,19 @@ class Snapshot:
     meta: dict
 
     @classmethod
-    def load(cls, path: Path) -> "Snapshot":
+    def load(cls, path: Path, meta: dict | None = None) -> "Snapshot":
+        """The snapshot at `path` (its meta.json already read: `meta`)."""
         text = _mmap(path / "text.bin")
         sa = np.load(path / "sa.npy", mmap_mode="r")
         with np.load(path / "arrays.npz") as z:
             arrays = {k: z[k] for k in z.files}
-        meta = load_meta(path)
+        meta = load_meta(path) if meta is None else meta
         if (path / "records.jsonl").exists():      # written before rows were compressed
             records, codec = _mmap(path / "records.jsonl"), RowDecompressor("raw", b"")
         else:
-            records = _mmap(path / "records.zst")
+            records = _mmap(path / RECORDS)
             codec = RowDecompressor(meta.get("records_codec", "zstd"),
-                                    (path / "records.dict").read_bytes())
+                                    (path / DICTIONARY).read_bytes())
         snap = cls(meta["generation"], text, records, sa, arrays, meta)
         snap._codec = codec
         return snap

@@ -6,7 +6,7 @@ their text up to and including the first separator; how two suffixes equal that 
 ordered does not matter. That is what lets an update reuse the previous array: the rows
 it keeps are the same bytes in the same order (only moved down over the rows it drops),
 so their entries keep their relative order, and only the suffixes of the new rows at the
-end are sorted and merged in. One changed file on lawrefbook: ~0.3 s instead of the 2 s
+end are sorted and merged in. One changed file on lawrefbook: ~0.2 s instead of the 2 s
 of sorting all 36 MB again, and none of divsufsort's 4-bytes-a-byte working array.
 """
 from __future__ import annotations
@@ -62,24 +62,31 @@ def extend(blob, starts: np.ndarray, kept: int, base_sa, base_starts: np.ndarray
     tail_at = int(starts[kept])
     if (len(blob) - tail_at) // 2 > MAX_MERGED_UNITS:
         return None
+    # the old text as segments, each kept (moved down by what was dropped before it) or
+    # dropped; a document's rows are contiguous, so there are few segments
     n_old = len(base_starts) - 1
-    old_start = base_starts[base_rows]
-    shift = np.zeros(max(n_old, 1), dtype=np.int64)
-    shift[base_rows] = old_start - starts[:kept]
-    alive = np.zeros(max(n_old, 1), dtype=bool)
+    alive = np.zeros(n_old, dtype=bool)
     alive[base_rows] = True
-    units = np.diff(base_starts) // 2                     # characters a row, separator included
-    row_of_unit = np.repeat(np.arange(n_old, dtype=np.int32), units)
+    # the old text's dropped byte ranges (a document's rows are contiguous: a few ranges);
+    # a kept suffix moves down by the bytes dropped before it
+    flips = np.flatnonzero(np.diff(np.r_[True, alive, True].astype(np.int8)))
+    dropped = [(int(base_starts[a]), int(base_starts[b])) for a, b in
+               zip(flips[0::2].tolist(), flips[1::2].tolist())]
     sa = np.empty(tail_at // 2, dtype=np.int32)           # filled in place: no second copy
     w = 0
     for part in base_sa:
-        p = part.astype(np.int64)
-        r = row_of_unit[p >> 1]
-        keep = alive[r]
-        moved = p[keep] - shift[r[keep]]
+        moved = np.asarray(part, dtype=np.int32)
+        if dropped:
+            shift = np.zeros(len(moved), dtype=np.int32)
+            keep = np.ones(len(moved), dtype=bool)
+            for lo, hi in dropped:            # offsets fit int32: the array is int32
+                keep &= (moved < lo) | (moved >= hi)
+                shift += np.where(moved >= hi, hi - lo, 0).astype(np.int32)
+            moved = (moved - shift)[keep]
+        if w + len(moved) > len(sa):
+            return None
         sa[w:w + len(moved)] = moved
         w += len(moved)
-    del row_of_unit
     if w != len(sa):                  # the rows do not add up: build instead
         return None
     if tail_at == len(blob):

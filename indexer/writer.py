@@ -6,7 +6,6 @@ import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from itertools import chain
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -18,8 +17,9 @@ from indexer.loaders import UnreadableFile, iter_source_files, load_document, me
 from indexer.pipeline import content_hash, parse_document
 from indexer.schema import clause_schema, whoosh_fields
 from indexer.rowcodec import dumps, loads
-from indexer.snapshot import IndexMissing, carried_rows, drop_orphans, load_meta, \
-    reusable_dictionary, snapshot_dir, snapshot_generations, write_snapshot
+from indexer.carry import carry
+from indexer.snapshot import IndexMissing, drop_orphans, load_meta, snapshot_dir, \
+    snapshot_generations, write_snapshot
 
 INDEX_NAME = "clauses"
 
@@ -156,7 +156,8 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
     index_dir = Path(index_dir)
     ix = _open_for_writing(index_dir)
     prev = newest_snapshot(index_dir)
-    known = _snapshot_sources(prev) if prev else {}
+    prev_meta = load_meta(prev) if prev else None
+    known = prev_meta["sources"] if prev else {}
     indexed = indexed_sources(ix)
     files, bad_names = [], []
     for path, src in _sources(paths):
@@ -225,13 +226,10 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
 
         generation = ix.latest_generation()
         if not snapshot_dir(index_dir, generation).exists():
-            carry = not rebuild and prev is not None
-            dictionary = reusable_dictionary(prev) if carry else None
-            carried = carried_rows(prev, lambda s: s not in replaced and s in live,
-                                   frames=dictionary is not None) if carry else ()
-            write_snapshot(index_dir, generation, chain(carried, _read_spool(spool_path)),
-                           known_hashes={} if rebuild else known, dictionary=dictionary,
-                           base=prev if carry else None)
+            carried = carry(prev, lambda s: s not in replaced and s in live, prev_meta) \
+                if not rebuild and prev is not None else None
+            write_snapshot(index_dir, generation, _read_spool(spool_path),
+                           known_hashes={} if rebuild else known, carried=carried)
     except BaseException:
         if not writer.is_closed:
             writer.cancel()
@@ -267,10 +265,6 @@ def newest_snapshot(index_dir: Path) -> Path | None:
     between its commit and its snapshot leaves Whoosh one generation ahead)."""
     gens = snapshot_generations(index_dir)
     return snapshot_dir(index_dir, gens[-1]) if gens else None
-
-
-def _snapshot_sources(path: Path) -> dict[str, str]:
-    return load_meta(path)["sources"]
 
 
 def _snapshot_rows(path: Path) -> int:

@@ -158,3 +158,39 @@ def test_a_code_published_in_parts_resolves_the_article_to_its_part():
 def test_amendments_named_by_year_keep_their_year():
     assert title_key("中华人民共和国宪法修正案（1988年）") != title_key("中华人民共和国宪法修正案（2018年）")
     assert title_key("中华人民共和国宪法（2018年修正）") == title_key("宪法")
+
+
+def _graph(index):
+    from indexer.citegraph import load_citations
+    from indexer.snapshot import snapshot_dir, snapshot_generations
+    graph = load_citations(snapshot_dir(index, snapshot_generations(index)[-1]))
+    return graph["clauses"], graph["cited_by"]
+
+
+def test_updates_re_resolve_kept_clauses_as_a_clean_build_does(tmp_path):
+    """A clause kept from the previous snapshot cites a file added later once it is there
+    (its references are kept in cites.json, not read from its record again), and stops
+    citing it once it is gone: each update's graph equals a clean build's."""
+    from indexer.writer import build_index
+    quiet = {"log": lambda m: None}
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    later = {"jyf2009.txt", "jyf2009.meta.json", "safety.txt", "safety.meta.json"}
+    for name, text in FILES.items():
+        if name not in later:
+            (docs / name).write_text(text, encoding="utf-8")
+    index = tmp_path / "ix"
+    build_index([docs], index, **quiet)
+    before = _graph(index)
+    for name in sorted(later):
+        (docs / name).write_text(FILES[name], encoding="utf-8")
+    build_index([docs], index, prune=True, **quiet)
+    build_index([docs], tmp_path / "clean1", **quiet)
+    added = _graph(index)
+    assert added == _graph(tmp_path / "clean1") and added != before
+    assert len(added[1]) == 3, "the 2009 law, the 2021 law and the 意见 are cited"
+    (docs / "safety.txt").unlink()
+    build_index([docs], index, prune=True, **quiet)
+    build_index([docs], tmp_path / "clean2", **quiet)
+    assert _graph(index) == _graph(tmp_path / "clean2")
+    assert len(_graph(index)[1]) == 2

@@ -10,6 +10,7 @@ rows after them. Pure of I/O besides reading the snapshot it is given.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,7 +34,8 @@ class Carried:
     date: np.ndarray
     row_path: np.ndarray            # codes into `paths`
     article: np.ndarray             # 第N条 number of each row, -1 for none
-    frames: bytes                   # their records.zst frames
+    frame_runs: list                # their records.zst frames: byte ranges of `records`
+    records: object                 # the old snapshot's records (memory-mapped)
     frame_bytes: np.ndarray
     row_doc: np.ndarray             # into `docs`
     clause_ids: list
@@ -56,6 +58,27 @@ class Carried:
     @property
     def n(self) -> int:
         return len(self.lengths)
+
+    def frames(self) -> bytes:
+        return b"".join(self.records[a:b] for a, b in self.frame_runs)
+
+    def copy_frames(self, out) -> None:
+        """Their frames onto the end of file object `out`, file to file (copy_file_range:
+        the bytes need not pass through this process)."""
+        out.flush()
+        with open(self.path / RECORDS, "rb") as src:
+            for a, b in self.frame_runs:
+                at, left = a, b - a
+                while left:
+                    try:
+                        done = os.copy_file_range(src.fileno(), out.fileno(), left, at)
+                    except (AttributeError, OSError):
+                        done = 0
+                    if not done:             # no copy_file_range here: through memory
+                        out.write(self.records[at:at + left])
+                        out.flush()
+                        break
+                    at, left = at + done, left - done
 
 
 def _runs(rows: np.ndarray) -> list[tuple[int, int]]:
@@ -126,8 +149,8 @@ def carry(path: Path, keep, meta: dict | None = None) -> Carried:
         lengths=a["lengths"][rows], seq=a["seq"][rows], date=a["date"][rows],
         row_path=a["row_path"][rows],
         article=article,
-        frames=_cut(path / RECORDS, a["rec_offsets"], runs) if zstd else
-        b"".join(snap.records[int(a["rec_offsets"][x]):int(a["rec_offsets"][y])] for x, y in runs),
+        frame_runs=[(int(a["rec_offsets"][x]), int(a["rec_offsets"][y])) for x, y in runs],
+        records=snap.records,
         frame_bytes=np.diff(a["rec_offsets"])[rows], row_doc=new_doc[a["row_doc"][rows]],
         clause_ids=[ids[r] for r in rows.tolist()],
         headings=[meta["headings"][r] for r in rows.tolist()],

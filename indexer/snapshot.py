@@ -72,11 +72,12 @@ def build_snapshot(ix, index_dir: Path) -> Path:
 
 def write_snapshot(index_dir: Path, generation: int, records,
                    known_hashes: dict[str, str] | None = None,
-                   carried: Carried | None = None) -> Path:
+                   carried: Carried | None = None, stats: dict | None = None) -> Path:
     """Write snapshot `generation` from a stream of new clause records after the rows
     `carried` from the previous snapshot (indexer.carry); returns its directory.
     Records carried forward from a snapshot have no content hash any more (hits do not
-    show it): `known_hashes` (source → hash of the previous snapshot) supplies theirs.
+    show it): `known_hashes` (source → hash of the previous snapshot) supplies theirs;
+    `stats` (source → indexer.writer.file_signature) lets the next run skip reading them.
     Carried rows bring their normalised text, their compressed frames (when that
     snapshot's dictionary was trained on a full sample) and their citation references,
     and the suffix array is carried forward (indexer.sufarray.extend).
@@ -91,6 +92,8 @@ def write_snapshot(index_dir: Path, generation: int, records,
         os.chmod(tmp, 0o755)      # mkdtemp makes it 0700: a server of another user reads it
         arrays, meta, blob, cite_rows = _write_rows(records, tmp, known_hashes or {}, carried)
         meta["generation"] = generation
+        meta["stats"] = {src: sig for src, sig in (stats or {}).items()
+                         if sig is not None and src in meta["sources"]}
         kept = carried.n if carried is not None else 0
         articles = zip((meta["docs"][j]["doc_id"] for j in arrays["row_doc"][:kept].tolist()),
                        meta["clause_ids"][:kept], arrays["article"][:kept].tolist())
@@ -105,7 +108,7 @@ def write_snapshot(index_dir: Path, generation: int, records,
             sa = sufarray.build(blob)
         (tmp / "text.bin").write_bytes(blob)
         del blob
-        np.save(tmp / "sa.npy", sa)
+        sufarray.save(tmp / "sa.npy", sa)
         del sa
         _save_arrays(tmp / "arrays.npz", arrays)
         (tmp / "meta.json").write_bytes(dumps(meta))
@@ -143,9 +146,10 @@ class _RowFile:
             (tmp / DICTIONARY).write_bytes(dictionary)
             self.codec = RowCompressor(dictionary)
 
-    def add_frames(self, frames: bytes, sizes: np.ndarray) -> None:
-        """Rows already compressed with this file's dictionary, `sizes` bytes each."""
-        self.out.write(frames)
+    def add_frames(self, carried: Carried) -> None:
+        """Carried rows, already compressed with this file's dictionary."""
+        carried.copy_frames(self.out)
+        sizes = carried.frame_bytes
         self.offsets.frombytes((np.cumsum(sizes, dtype=np.int64) + self.offsets[-1]).tobytes())
 
     def add(self, row: bytes) -> None:
@@ -214,11 +218,11 @@ def _write_rows(records, tmp: Path, known_hashes: dict[str, str], carried: Carri
     rows = _RowFile(tmp, c.dictionary if reuse else None)
     try:
         if reuse:
-            rows.add_frames(c.frames, c.frame_bytes)
+            rows.add_frames(c)
         elif c:
-            frames = np.r_[0, np.cumsum(c.frame_bytes)].tolist()
-            for x, y in zip(frames, frames[1:]):
-                rows.add(c.codec.decompress(c.frames[x:y]))
+            frames, cuts = c.frames(), np.r_[0, np.cumsum(c.frame_bytes)].tolist()
+            for x, y in zip(cuts, cuts[1:]):
+                rows.add(c.codec.decompress(frames[x:y]))
         for rec in records:
             digest = rec.pop("content_hash", None)                 # not part of a hit
             sources[rec["source"]] = digest if digest is not None else \

@@ -54,7 +54,7 @@ def read_chunks(path, chunk: int = 1 << 20):
 
 
 def extend(blob, starts: np.ndarray, kept: int, base_sa, base_starts: np.ndarray,
-           base_rows: np.ndarray) -> np.ndarray | None:
+           base_rows: np.ndarray) -> "np.ndarray | Merged | None":
     """The suffix array of `blob`, whose first `kept` rows (offsets `starts`, n + 1 of
     them) are the previous snapshot's rows `base_rows` (increasing) copied in order and
     the rest new; `base_sa` (chunks of it, in order) and `base_starts` are that
@@ -107,4 +107,48 @@ def extend(blob, starts: np.ndarray, kept: int, base_sa, base_starts: np.ndarray
             else:
                 hi = mid
         at[i] = lo
-    return np.insert(sa, at, tail.astype(np.int32))
+    return Merged(sa, at, tail.astype(np.int32))
+
+
+class Merged:
+    """A carried suffix array and the new suffixes to insert: the merged array is only
+    ever written (save), in chunks, so it never exists twice in memory."""
+
+    def __init__(self, sa: np.ndarray, at: np.ndarray, tail: np.ndarray):
+        self.sa, self.at, self.tail = sa, at, tail
+
+    def __len__(self) -> int:
+        return len(self.sa) + len(self.tail)
+
+    def chunks(self, size: int = 1 << 20):
+        sa, at = self.sa, self.at
+        for c0 in range(0, max(len(sa), 1), size):
+            c1 = min(c0 + size, len(sa))
+            last = c1 == len(sa)
+            i, j = np.searchsorted(at, [c0, c1], side="left")
+            if last:
+                j = len(at)
+            if i == j:
+                yield sa[c0:c1]
+                continue
+            # np.insert's result, without its generality: new entries at their places
+            out = np.empty(c1 - c0 + j - i, dtype=np.int32)
+            placed = at[i:j] - c0 + np.arange(j - i)
+            new = np.zeros(len(out), dtype=bool)
+            new[placed] = True
+            out[placed] = self.tail[i:j]
+            out[~new] = sa[c0:c1]
+            yield out
+
+
+def save(path, sa) -> None:
+    """sa.npy from an array or a Merged."""
+    if not isinstance(sa, Merged):
+        np.save(path, sa)
+        return
+    header = {"descr": np.lib.format.dtype_to_descr(np.dtype(np.int32)),
+              "fortran_order": False, "shape": (len(sa),)}
+    with open(path, "wb") as fh:
+        np.lib.format.write_array_header_1_0(fh, header)
+        for part in sa.chunks():
+            fh.write(np.ascontiguousarray(part, dtype=np.int32).tobytes())

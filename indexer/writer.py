@@ -95,6 +95,29 @@ def file_digest(path: Path, data: bytes | None = None) -> str:
     return content_hash(data)
 
 
+RACY_NS = 2_000_000_000     # a file changed this close to its stat may change again unseen
+
+
+def file_signature(path: Path) -> list | None:
+    """Size and modification time of a file and of its sidecar, as git's index keeps
+    them: an equal signature means unchanged without reading the file. None (read and
+    hash it) when it was modified within RACY_NS of now, where a coarse clock could hide
+    a second change, or when it cannot be stat'ed."""
+    try:
+        st = path.stat()
+        sig = [st.st_size, st.st_mtime_ns]
+        for meta in sidecar_paths(path):
+            if meta.is_file():
+                m = meta.stat()
+                sig += [meta.name, m.st_size, m.st_mtime_ns]
+                break
+    except OSError:
+        return None
+    if time.time_ns() - max(sig[1], sig[-1] if len(sig) > 2 else 0) < RACY_NS:
+        return None
+    return sig
+
+
 def parse_file(path: Path, source: str, ocr: bool = False
                ) -> tuple[str, str, list[dict] | None, str, list[str]]:
     """(source, digest, clause records or None, reason if unreadable, warnings).
@@ -171,8 +194,14 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
     for name in bad_names:
         report.skipped.append((name, "文件名不是有效的 UTF-8 编码，请重命名后再索引"))
         log(f"跳过 {name}：文件名不是有效的 UTF-8 编码，请重命名后再索引")
+    seen_stats = prev_meta.get("stats", {}) if prev else {}
+    stats: dict[str, list] = {}               # what the next run compares (file_signature)
     for path, src in files:
+        sig = stats[src] = file_signature(path)
         if src in known and not rebuild:
+            if sig is not None and seen_stats.get(src) == sig:
+                report.unchanged += 1         # same size and times: not read again
+                continue
             try:
                 if file_digest(path) == known[src]:
                     report.unchanged += 1
@@ -229,7 +258,8 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
             carried = carry(prev, lambda s: s not in replaced and s in live, prev_meta) \
                 if not rebuild and prev is not None else None
             write_snapshot(index_dir, generation, _read_spool(spool_path),
-                           known_hashes={} if rebuild else known, carried=carried)
+                           known_hashes={} if rebuild else known, carried=carried,
+                           stats=stats)
     except BaseException:
         if not writer.is_closed:
             writer.cancel()
@@ -268,7 +298,9 @@ def newest_snapshot(index_dir: Path) -> Path | None:
 
 
 def _snapshot_rows(path: Path) -> int:
-    return len(load_meta(path)["clause_ids"])
+    import numpy as np
+    with np.load(Path(path) / "arrays.npz") as z:       # one member, not meta.json
+        return len(z["lengths"])
 
 
 def _read_spool(path: Path):

@@ -136,3 +136,36 @@ def test_old_snapshot_keeps_answering_after_it_is_replaced(tmp_path):
     assert list(old.rows_with("学前教育")[0]) == list(rows)          # still mapped
     assert "学前教育" in old.record(int(rows[0]))["text"]
     assert engine.snapshot().generation == old.generation + 1
+
+
+def test_unchanged_files_are_known_by_size_and_time_without_reading(tmp_path, monkeypatch):
+    """As git's index does: a file whose size and modification time (and its sidecar's)
+    are what the last run saw is not read again; a change of either, even to the same
+    size, is read and re-indexed; a file modified just now is always read (a coarse clock
+    could hide a second change within the same tick)."""
+    import os
+    import indexer.writer as writer
+    docs, index = tmp_path / "docs", tmp_path / "ix"
+    for i in range(3):
+        write(docs, f"d{i}.txt", PLAN.format(city=f"城{i}市", n=i))
+    write(docs, "d1.meta.json", '{"year": 2016}')
+    old = 1_600_000_000
+    for p in docs.iterdir():
+        os.utime(p, (old, old))
+    build_index([docs], index, log=lambda m: None)
+    digests = []
+    real = writer.file_digest
+    monkeypatch.setattr(writer, "file_digest", lambda *a: digests.append(a[0].name) or real(*a))
+    r = build_index([docs], index, log=lambda m: None)
+    assert (r.read, r.unchanged, digests) == (0, 3, [])
+    (docs / "d2.txt").write_text(PLAN.format(city="城2市", n=7), encoding="utf-8")   # same size
+    os.utime(docs / "d2.txt", (old + 5, old + 5))
+    (docs / "d1.meta.json").write_text('{"year": 2017}', encoding="utf-8")
+    os.utime(docs / "d1.meta.json", (old + 5, old + 5))
+    r = build_index([docs], index, log=lambda m: None)
+    assert (r.read, r.unchanged) == (2, 1) and set(digests) == {"d1.txt", "d2.txt"}
+    assert (total(SearchEngine(index), "新建幼儿园7所"), total(SearchEngine(index), "幼儿园2所")) == (1, 0)
+    digests.clear()
+    (docs / "d0.txt").write_text(PLAN.format(city="城0市", n=0), encoding="utf-8")  # now
+    r = build_index([docs], index, log=lambda m: None)
+    assert (r.read, r.unchanged, digests) == (0, 3, ["d0.txt"])

@@ -25,10 +25,14 @@ module writes snapshots, indexer.snapshot_read reads them.
 from __future__ import annotations
 
 import os
+import queue
 import shutil
+import sys
 import tempfile
+import threading
 import time
 from array import array
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -83,43 +87,121 @@ def write_snapshot(index_dir: Path, generation: int, records,
     and the suffix array is carried forward (indexer.sufarray.extend).
 
     The peak is the text plus its suffix array."""
-    index_dir = Path(index_dir)
     target = snapshot_dir(index_dir, generation)
     if target.exists():
         return target
-    tmp = Path(tempfile.mkdtemp(prefix=f".snap-tmp-{os.getpid()}-", dir=index_dir))
-    try:
-        os.chmod(tmp, 0o755)      # mkdtemp makes it 0700: a server of another user reads it
-        arrays, meta, blob, cite_rows = _write_rows(records, tmp, known_hashes or {}, carried)
-        meta["generation"] = generation
-        meta["stats"] = {src: sig for src, sig in (stats or {}).items()
-                         if sig is not None and src in meta["sources"]}
-        kept = carried.n if carried is not None else 0
-        articles = zip((meta["docs"][j]["doc_id"] for j in arrays["row_doc"][:kept].tolist()),
-                       meta["clause_ids"][:kept], arrays["article"][:kept].tolist())
-        write_citations(tmp, cite_rows, meta["docs"], dumps, articles,
-                        carried.refs if carried is not None else None)
-        del cite_rows
-        sa = None
-        if kept:
-            sa = sufarray.extend(blob, arrays["starts"], kept, sufarray.read_chunks(
-                carried.path / "sa.npy"), carried.base_starts, carried.base_rows)
-        if sa is None:
-            sa = sufarray.build(blob)
-        (tmp / "text.bin").write_bytes(blob)
-        del blob
-        sufarray.save(tmp / "sa.npy", sa)
-        del sa
-        _save_arrays(tmp / "arrays.npz", arrays)
-        (tmp / "meta.json").write_bytes(dumps(meta))
-        os.rename(tmp, target)
-    except OSError:
-        if not target.exists():
-            raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    _drop_old_snapshots(index_dir)
-    return target
+    pending = PendingSnapshot(index_dir, known_hashes, carried)
+    pending.add(records)
+    return pending.finish(generation, stats)
+
+
+class PendingSnapshot:
+    """A snapshot whose rows are written as they arrive, in a thread of their own (a
+    build's parse workers leave the main process idle most of the time), and which is
+    finished once its generation is known (after the Whoosh commit)."""
+
+    def __init__(self, index_dir: Path, known_hashes: dict[str, str] | None = None,
+                 carried: Carried | None = None):
+        self.index_dir, self.carried = Path(index_dir), carried
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".snap-tmp-{os.getpid()}-", dir=self.index_dir))
+        os.chmod(self.tmp, 0o755)   # mkdtemp makes it 0700: a server of another user reads it
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._result, self._error = None, None
+        self._thread = threading.Thread(target=self._rows, args=(known_hashes or {},),
+                                        name="snapshot-rows", daemon=True)
+        # the parse pool's feeder thread must get the GIL quickly, or the workers wait
+        self._interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._interval, 0.0002))
+        self._thread.start()
+
+    def _rows(self, known_hashes) -> None:
+        try:
+            batches = iter(self._queue.get, None)
+            self._result = _write_rows(chain.from_iterable(batches), self.tmp, known_hashes,
+                                       self.carried)
+        except BaseException as e:          # raised again by finish()
+            self._error = e
+            for _ in iter(self._queue.get, None):    # let the producer run to its end
+                pass
+
+    def add(self, records) -> None:
+        """More clause records (any iterable), in row order."""
+        if self._error is None:
+            self._queue.put(records)
+
+    def _wait(self):
+        self._queue.put(None)
+        self._thread.join()
+        sys.setswitchinterval(self._interval)
+        if self._error is not None:
+            raise self._error
+
+    def abandon(self) -> None:
+        """Drop it (nothing changed, or the run failed: its error is the one to report)."""
+        try:
+            self._wait()
+        except BaseException:
+            pass
+        finally:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def finish(self, generation: int, stats: dict | None = None) -> Path:
+        target, tmp, carried = snapshot_dir(self.index_dir, generation), self.tmp, self.carried
+        try:
+            self._wait()
+            arrays, meta, blob, cite_rows = self._result
+            self._result = None
+            meta["generation"] = generation
+            meta["stats"] = {src: sig for src, sig in (stats or {}).items()
+                             if sig is not None and src in meta["sources"]}
+            kept = carried.n if carried is not None else 0
+            sa = None
+            if kept:
+                sa = sufarray.extend(blob, arrays["starts"], kept, sufarray.read_chunks(
+                    carried.path / "sa.npy"), carried.base_starts, carried.base_rows)
+            # a whole build sorts in a thread (divsufsort is C and lets go of the GIL)
+            # while the citation graph and the other files are written
+            sorting = _Background(sufarray.build, blob) if sa is None else None
+            articles = zip((meta["docs"][j]["doc_id"] for j in arrays["row_doc"][:kept].tolist()),
+                           meta["clause_ids"][:kept], arrays["article"][:kept].tolist())
+            write_citations(tmp, cite_rows, meta["docs"], dumps, articles,
+                            carried.refs if carried is not None else None)
+            del cite_rows
+            (tmp / "text.bin").write_bytes(blob)
+            _save_arrays(tmp / "arrays.npz", arrays)
+            (tmp / "meta.json").write_bytes(dumps(meta))
+            del meta
+            sufarray.save(tmp / "sa.npy", sorting.result() if sorting else sa)
+            del sa, blob, sorting
+            os.rename(tmp, target)
+        except OSError:
+            if not target.exists():
+                raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        _drop_old_snapshots(self.index_dir)
+        return target
+
+
+class _Background:
+    """One call in a thread; result() joins it and returns or raises what it did."""
+
+    def __init__(self, fn, *args):
+        self._out, self._error = None, None
+        self._thread = threading.Thread(target=self._run, args=(fn, args), daemon=True)
+        self._thread.start()
+
+    def _run(self, fn, args) -> None:
+        try:
+            self._out = fn(*args)
+        except BaseException as e:
+            self._error = e
+
+    def result(self):
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._out
 
 
 def _save_arrays(path: Path, arrays: dict) -> None:

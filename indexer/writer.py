@@ -18,8 +18,8 @@ from indexer.pipeline import content_hash, parse_document
 from indexer.schema import clause_schema, whoosh_fields
 from indexer.rowcodec import dumps, loads
 from indexer.carry import carry
-from indexer.snapshot import IndexMissing, drop_orphans, load_meta, snapshot_dir, \
-    snapshot_generations, write_snapshot
+from indexer.snapshot import IndexMissing, PendingSnapshot, drop_orphans, load_meta, \
+    snapshot_dir, snapshot_generations, write_snapshot
 
 INDEX_NAME = "clauses"
 
@@ -220,6 +220,10 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
     live = set() if rebuild else set(indexed)           # sources Whoosh holds after commit
     drop_orphans(index_dir)
     spool_path = index_dir / f".spool-{os.getpid()}.jsonl"
+    # with nothing to carry (a first build, a rebuild) the snapshot's rows are written
+    # while the files are parsed; an update spools them, for the rows it carries from
+    # the previous snapshot come first and which those are is known only at the end
+    pending = PendingSnapshot(index_dir) if rebuild or prev is None else None
     try:
         with open(spool_path, "wb") as spool:
             for src in gone + unlisted:
@@ -242,7 +246,10 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
                     writer.update_document(**fields)
                 replaced.add(source)
                 live.add(source)
-                spool.write(lines)
+                if pending is not None:
+                    pending.add(map(loads, lines.splitlines()))
+                else:
+                    spool.write(lines)
                 report.read += 1
                 report.clauses += n
         report.phases["解析写入"] = time.perf_counter() - started
@@ -254,7 +261,11 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
         report.phases["提交"] = time.perf_counter() - started - report.phases["解析写入"]
 
         generation = ix.latest_generation()
-        if not snapshot_dir(index_dir, generation).exists():
+        if pending is not None and snapshot_dir(index_dir, generation).exists():
+            pending.abandon()
+        elif pending is not None:
+            pending.finish(generation, stats)
+        elif not snapshot_dir(index_dir, generation).exists():
             carried = carry(prev, lambda s: s not in replaced and s in live, prev_meta) \
                 if not rebuild and prev is not None else None
             write_snapshot(index_dir, generation, _read_spool(spool_path),
@@ -263,6 +274,8 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
     except BaseException:
         if not writer.is_closed:
             writer.cancel()
+        if pending is not None:
+            pending.abandon()
         raise
     finally:
         spool_path.unlink(missing_ok=True)

@@ -57,7 +57,8 @@ def test_whoosh_keeps_one_small_document_per_file(tmp_path):
 def _stop_before_snapshot(monkeypatch):
     def boom(*a, **k):
         raise KeyboardInterrupt("killed between commit and snapshot")
-    monkeypatch.setattr("indexer.writer.write_snapshot", boom)
+    monkeypatch.setattr("indexer.writer.write_snapshot", boom)     # an update's
+    monkeypatch.setattr("indexer.snapshot.PendingSnapshot.finish", boom)   # a build's
 
 
 def test_run_stopped_after_commit_keeps_old_snapshot_and_next_run_catches_up(tmp_path, monkeypatch):

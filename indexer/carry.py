@@ -2,14 +2,16 @@
 
 An update that adds, changes or drops a few files keeps almost every row. Decoding each
 kept row's record and writing it again cost seconds on lawrefbook, growing with the
-corpus; here the kept rows' text bytes and compressed frames are copied as byte runs
-(a document's rows are contiguous, so a few runs), their per-row columns are numpy
-subsets, and their citation references come from cites.json: no kept row is decoded.
+corpus; here the kept rows' per-row columns are numpy subsets and their citation
+references come from cites.json: no kept row is decoded. Their text, suffix array and
+records stay where they are, in the previous snapshot's segments (indexer.segments),
+which the next snapshot links; only a compaction reads their bytes (read_ranges).
 The snapshot writer (indexer.snapshot) starts from these columns and appends the new
-rows after them. Pure of I/O besides reading the snapshot it is given.
+rows after them.
 """
 from __future__ import annotations
 
+import bisect
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +20,8 @@ import numpy as np
 
 from indexer.citegraph import clause_article, clause_refs, load_citations
 from indexer.facets import FACETS
-from indexer.snapshot_read import DICTIONARY, DOC_FACTS, RECORDS, Snapshot
+from indexer.segments import MAX_DEAD_SHARE, MAX_SEGMENTS, segments_of
+from indexer.snapshot_read import DICTIONARY, DOC_FACTS, Snapshot
 
 # the keys annotate_versions adds to a document: recomputed over the new set of documents
 VERSION_KEYS = ("versions", "current")
@@ -27,16 +30,15 @@ VERSION_KEYS = ("versions", "current")
 @dataclass
 class Carried:
     """Kept rows of one snapshot, in their order, as the next snapshot's first rows."""
-    text: bytearray                 # their text.bin bytes, separators included
-    row_bytes: np.ndarray           # bytes of each row in `text`
+    starts: np.ndarray              # their global text offsets (indexer.segments)
+    row_bytes: np.ndarray           # bytes of each row's text, separator not included
+    rec_starts: np.ndarray          # their global record offsets
+    rec_sizes: np.ndarray           # bytes of each row's compressed record
     lengths: np.ndarray
     seq: np.ndarray
     date: np.ndarray
     row_path: np.ndarray            # codes into `paths`
     article: np.ndarray             # 第N条 number of each row, -1 for none
-    frame_runs: list                # their records.zst frames: byte ranges of `records`
-    records: object                 # the old snapshot's records (memory-mapped)
-    frame_bytes: np.ndarray
     row_doc: np.ndarray             # into `docs`
     clause_ids: list
     headings: list
@@ -48,37 +50,91 @@ class Carried:
     sources: dict
     lists: dict                     # facet name → (vocab, value codes, indptr from 0)
     refs: dict                      # doc_id → citation references (indexer.citegraph)
-    base_rows: np.ndarray           # the kept rows' numbers in the old snapshot
-    path: Path                      # the old snapshot (its sa.npy is carried forward)
-    base_starts: np.ndarray         # its row offsets
+    path: Path                      # the old snapshot
+    segments: list                  # its segments (indexer.segments.Segment)
+    text_end: int                   # where its global text and records end
+    rec_end: int
     base_n: int                     # its row count
+    can_append: bool                # few segments, few dead bytes: add a segment
+    records: object = None          # its records (memory-mapped)
     dictionary: bytes | None = field(default=None)   # its records.dict (None: not zstd)
-    codec: object = None            # decompresses `frames` when the dictionary is not reused
+    codec: object = None            # decompresses its records
 
     @property
     def n(self) -> int:
         return len(self.lengths)
 
-    def frames(self) -> bytes:
-        return b"".join(self.records[a:b] for a, b in self.frame_runs)
+    def _files(self, kind: str) -> list[tuple[Path, int]]:
+        return [(self.path / getattr(g, kind), g.text_base if kind == "text" else g.rec_base)
+                for g in self.segments]
+
+    def text(self) -> bytearray:
+        """Their text bytes, separators included, one after the other (a compaction)."""
+        return read_ranges(self._files("text"), _ranges(self.starts, self.row_bytes + 2))
+
+    def frames(self) -> list[bytes]:
+        """Their compressed records (a small index's, recompressed)."""
+        return [self.records[s:s + z] for s, z in zip(self.rec_starts.tolist(),
+                                                      self.rec_sizes.tolist())]
 
     def copy_frames(self, out) -> None:
-        """Their frames onto the end of file object `out`, file to file (copy_file_range:
-        the bytes need not pass through this process)."""
+        """Their compressed records onto the end of file object `out`, one after the
+        other, file to file (copy_file_range: the bytes need not pass through here)."""
         out.flush()
-        with open(self.path / RECORDS, "rb") as src:
-            for a, b in self.frame_runs:
-                at, left = a, b - a
-                while left:
+        for path, at, size in _pieces(self._files("records"),
+                                      _ranges(self.rec_starts, self.rec_sizes)):
+            with open(path, "rb") as src:
+                while size:
                     try:
-                        done = os.copy_file_range(src.fileno(), out.fileno(), left, at)
+                        done = os.copy_file_range(src.fileno(), out.fileno(), size, at)
                     except (AttributeError, OSError):
                         done = 0
-                    if not done:             # no copy_file_range here: through memory
-                        out.write(self.records[at:at + left])
+                    if not done:                 # no copy_file_range here: through memory
+                        src.seek(at)
+                        out.write(src.read(size))
                         out.flush()
                         break
-                    at, left = at + done, left - done
+                    at, size = at + done, size - done
+
+
+def _ranges(starts: np.ndarray, sizes: np.ndarray) -> list[tuple[int, int]]:
+    """[start, end) byte ranges covering the given (start, size) pieces, adjacent ones merged."""
+    if not len(starts):
+        return []
+    ends = starts + sizes
+    breaks = np.flatnonzero(starts[1:] != ends[:-1]) + 1
+    firsts = np.r_[starts[0], starts[breaks]]
+    lasts = np.r_[ends[breaks - 1], ends[-1]]
+    return list(zip(firsts.tolist(), lasts.tolist()))
+
+
+def _pieces(files: list[tuple[Path, int]], ranges):
+    """(file, offset in it, size) of global byte ranges over segment files (path, base),
+    a range spanning segments cut at their bounds."""
+    bases = [base for _, base in files]
+    for a, b in ranges:
+        while a < b:
+            k = max(bisect.bisect_right(bases, a) - 1, 0)
+            stop = min(b, bases[k + 1]) if k + 1 < len(bases) else b
+            yield files[k][0], a - bases[k], stop - a
+            a = stop
+
+
+def read_ranges(files: list[tuple[Path, int]], ranges) -> bytearray:
+    """Global byte ranges read from segment files (path, base), in order, into one buffer
+    (read, not mapped: mapped pages would count in this process's memory, and the writer
+    appends to the result in place)."""
+    out = bytearray(sum(b - a for a, b in ranges))
+    view, w = memoryview(out), 0
+    for path, at, size in _pieces(files, ranges):
+        with open(path, "rb", buffering=0) as fh:
+            fh.seek(at)
+            while size:
+                got = fh.readinto(view[w:w + size])
+                if not got:
+                    raise OSError(f"{path}: truncated")
+                w, size = w + got, size - got
+    return out
 
 
 def _runs(rows: np.ndarray) -> list[tuple[int, int]]:
@@ -89,23 +145,6 @@ def _runs(rows: np.ndarray) -> list[tuple[int, int]]:
     firsts = np.r_[rows[0], rows[breaks]]
     lasts = np.r_[rows[breaks - 1], rows[-1]] + 1
     return list(zip(firsts.tolist(), lasts.tolist()))
-
-
-def _cut(path: Path, offsets: np.ndarray, runs) -> bytearray:
-    """The byte runs of a file, read (not mapped: mapped pages would count in this
-    process's memory, and the writer appends to the result in place)."""
-    out = bytearray(sum(int(offsets[b]) - int(offsets[a]) for a, b in runs))
-    view, w = memoryview(out), 0
-    with open(path, "rb", buffering=0) as fh:
-        for a, b in runs:
-            size = int(offsets[b]) - int(offsets[a])
-            fh.seek(int(offsets[a]))
-            while size:
-                got = fh.readinto(view[w:w + size])
-                if not got:
-                    raise OSError(f"{path}: truncated")
-                w, size = w + got, size - got
-    return out
 
 
 def carry(path: Path, keep, meta: dict | None = None) -> Carried:
@@ -136,7 +175,7 @@ def carry(path: Path, keep, meta: dict | None = None) -> Carried:
     kept_sources = {docs[j]["source"] for j in doc_ids}
     kept_ids = {docs[j]["doc_id"] for j in doc_ids}
     dict_path = path / DICTIONARY
-    zstd = (path / RECORDS).exists() and dict_path.exists()
+    zstd = not (path / "records.jsonl").exists() and dict_path.exists()
     refs = load_citations(path).get("refs")
     article = a.get("article")
     if refs is None or article is None:     # a snapshot of an older version: read its rows
@@ -144,14 +183,19 @@ def carry(path: Path, keep, meta: dict | None = None) -> Carried:
     else:
         refs = {d: r for d, r in refs.items() if d in kept_ids}
         article = article[rows]
+    starts, offsets = a["starts"], a["rec_offsets"]
+    row_bytes = a["row_bytes"] if "row_bytes" in a else np.diff(starts) - 2
+    rec_sizes = a["rec_sizes"] if "rec_sizes" in a else np.diff(offsets)
+    segs = segments_of(meta)
+    text_end = int(starts[-1]) if len(starts) else 0
+    live = int((row_bytes[rows] + 2).sum())
+    can_append = zstd and "row_bytes" in a and len(segs) < MAX_SEGMENTS and \
+        text_end - live <= MAX_DEAD_SHARE * text_end
     return Carried(
-        text=_cut(path / "text.bin", a["starts"], runs), row_bytes=np.diff(a["starts"])[rows],
+        starts=starts[rows], row_bytes=row_bytes[rows], rec_starts=offsets[rows],
+        rec_sizes=rec_sizes[rows],
         lengths=a["lengths"][rows], seq=a["seq"][rows], date=a["date"][rows],
-        row_path=a["row_path"][rows],
-        article=article,
-        frame_runs=[(int(a["rec_offsets"][x]), int(a["rec_offsets"][y])) for x, y in runs],
-        records=snap.records,
-        frame_bytes=np.diff(a["rec_offsets"])[rows], row_doc=new_doc[a["row_doc"][rows]],
+        row_path=a["row_path"][rows], article=article, row_doc=new_doc[a["row_doc"][rows]],
         clause_ids=[ids[r] for r in rows.tolist()],
         headings=[meta["headings"][r] for r in rows.tolist()],
         kinds=[meta["kinds"][r] for r in rows.tolist()], paths=list(meta["paths"]),
@@ -160,9 +204,9 @@ def carry(path: Path, keep, meta: dict | None = None) -> Carried:
               for j in doc_ids],
         doc_records=[meta["doc_records"][j] for j in doc_ids],
         sources={s: h for s, h in meta["sources"].items() if s in kept_sources},
-        lists=lists,
-        refs=refs, base_rows=rows.astype(np.int64), path=path,
-        base_starts=a["starts"], base_n=snap.n,
+        lists=lists, refs=refs, path=path, segments=segs, text_end=text_end,
+        rec_end=int(offsets[-1]) if len(offsets) else 0, base_n=snap.n,
+        can_append=can_append, records=snap.records,
         dictionary=dict_path.read_bytes() if zstd else None, codec=snap._codec)
 
 

@@ -38,18 +38,18 @@ def iter_source_files(paths: Iterable[Path | str]) -> Iterator[Path]:
     unsupported type ARE yielded: `read_document` then raises UnreadableFile naming the
     type, so the caller reports them as skipped instead of losing them silently. A path
     that does not exist is yielded too (read_document reports "文件不存在")."""
-    found: set[Path] = set()
+    found: set[str] = set()         # strings: a large folder's Path objects cost more
     for p in paths:
         p = Path(p)
         if p.is_dir():
             for dirpath, dirnames, filenames in os.walk(p):   # does not follow dir symlinks
                 dirnames[:] = [d for d in dirnames if not _is_hidden(d)]
-                for name in filenames:
-                    if not _is_hidden(name) and not name.endswith(META_SUFFIX):
-                        found.add(Path(dirpath) / name)
+                found.update(os.path.join(dirpath, name) for name in filenames
+                             if not _is_hidden(name) and not name.endswith(META_SUFFIX))
         elif not p.name.endswith(META_SUFFIX):
-            found.add(p)                                      # named explicitly: even if hidden
-    yield from sorted(found, key=lambda f: f.as_posix())
+            found.add(str(p))                                 # named explicitly: even if hidden
+    for f in sorted(found, key=lambda f: f.replace(os.sep, "/")):
+        yield Path(f)
 
 
 # --- reading ---------------------------------------------------------------------------

@@ -39,6 +39,7 @@ import numpy as np
 
 from analyzers.normalize import normalize
 from indexer.carry import Carried
+from indexer.segments import WHOLE, Segment, appended
 from indexer.citegraph import clause_article, write_citations
 from indexer.facets import FACETS
 from indexer.factparse import date_ordinal
@@ -82,15 +83,18 @@ def write_snapshot(index_dir: Path, generation: int, records,
     Records carried forward from a snapshot have no content hash any more (hits do not
     show it): `known_hashes` (source → hash of the previous snapshot) supplies theirs;
     `stats` (source → indexer.writer.file_signature) lets the next run skip reading them.
-    Carried rows bring their normalised text, their compressed frames (when that
-    snapshot's dictionary was trained on a full sample) and their citation references,
-    and the suffix array is carried forward (indexer.sufarray.extend).
+    Carried rows bring their columns and citation references; their text, suffix array
+    and records stay in the previous snapshot's segments, linked into this one, and the
+    new rows make a segment of their own (indexer.segments), unless it is time to
+    compact: then everything is written again as one segment.
 
-    The peak is the text plus its suffix array."""
+    The peak is the text plus its suffix array (a compaction's or a build's)."""
     target = snapshot_dir(index_dir, generation)
     if target.exists():
         return target
-    pending = PendingSnapshot(index_dir, known_hashes, carried)
+    segment = appended(generation, carried.text_end, carried.rec_end) \
+        if carried is not None and carried.can_append and _reuses_frames(carried) else None
+    pending = PendingSnapshot(index_dir, known_hashes, carried, segment)
     pending.add(records)
     return pending.finish(generation, stats)
 
@@ -101,8 +105,8 @@ class PendingSnapshot:
     finished once its generation is known (after the Whoosh commit)."""
 
     def __init__(self, index_dir: Path, known_hashes: dict[str, str] | None = None,
-                 carried: Carried | None = None):
-        self.index_dir, self.carried = Path(index_dir), carried
+                 carried: Carried | None = None, segment: Segment | None = None):
+        self.index_dir, self.carried, self.segment = Path(index_dir), carried, segment
         self.tmp = Path(tempfile.mkdtemp(prefix=f".snap-tmp-{os.getpid()}-", dir=self.index_dir))
         os.chmod(self.tmp, 0o755)   # mkdtemp makes it 0700: a server of another user reads it
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
@@ -118,7 +122,7 @@ class PendingSnapshot:
         try:
             batches = iter(self._queue.get, None)
             self._result = _write_rows(chain.from_iterable(batches), self.tmp, known_hashes,
-                                       self.carried)
+                                       self.carried, self.segment)
         except BaseException as e:          # raised again by finish()
             self._error = e
             for _ in iter(self._queue.get, None):    # let the producer run to its end
@@ -155,24 +159,24 @@ class PendingSnapshot:
             meta["stats"] = {src: sig for src, sig in (stats or {}).items()
                              if sig is not None and src in meta["sources"]}
             kept = carried.n if carried is not None else 0
-            sa = None
-            if kept:
-                sa = sufarray.extend(blob, arrays["starts"], kept, sufarray.read_chunks(
-                    carried.path / "sa.npy"), carried.base_starts, carried.base_rows)
-            # a whole build sorts in a thread (divsufsort is C and lets go of the GIL)
-            # while the citation graph and the other files are written
-            sorting = _Background(sufarray.build, blob) if sa is None else None
+            # a build sorts in a thread (divsufsort is C and lets go of the GIL) while the
+            # citation graph and the other files are written; an update sorts its new rows
+            sorting = _Background(sufarray.build, blob) if len(blob) else None
             articles = zip((meta["docs"][j]["doc_id"] for j in arrays["row_doc"][:kept].tolist()),
                            meta["clause_ids"][:kept], arrays["article"][:kept].tolist())
             write_citations(tmp, cite_rows, meta["docs"], dumps, articles,
                             carried.refs if carried is not None else None)
             del cite_rows
-            (tmp / "text.bin").write_bytes(blob)
+            new = self._segments(meta, blob)
+            if new is not None:
+                (tmp / new.text).write_bytes(blob)
             _save_arrays(tmp / "arrays.npz", arrays)
             (tmp / "meta.json").write_bytes(dumps(meta))
             del meta
-            sufarray.save(tmp / "sa.npy", sorting.result() if sorting else sa)
-            del sa, blob, sorting
+            if new is not None:
+                sufarray.save(tmp / new.sa, sorting.result() if sorting else
+                              np.zeros(0, dtype=np.int32))
+            del blob, sorting
             os.rename(tmp, target)
         except OSError:
             if not target.exists():
@@ -181,6 +185,32 @@ class PendingSnapshot:
             shutil.rmtree(tmp, ignore_errors=True)
         _drop_old_snapshots(self.index_dir)
         return target
+
+
+    def _segments(self, meta: dict, blob) -> Segment | None:
+        """The segment whose text and suffix array are still to write (None: none), the
+        snapshot's segments recorded in meta, the previous snapshot's files linked in
+        when it keeps them."""
+        if self.segment is None:
+            return WHOLE
+        old = self.carried.segments
+        for g in old:
+            for name in (g.text, g.sa, g.records):
+                _link(self.carried.path / name, self.tmp / name)
+        if not len(blob):                   # only files dropped: no segment to add
+            (self.tmp / self.segment.records).unlink(missing_ok=True)
+            meta["segments"] = [g.as_json() for g in old]
+            return None
+        meta["segments"] = [g.as_json() for g in old + [self.segment]]
+        return self.segment
+
+
+def _link(src: Path, dst: Path) -> None:
+    """A hard link (the file is never written again); a copy where links fail."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
 
 
 class _Background:
@@ -218,10 +248,11 @@ class _RowFile:
     """records.zst: one compressed frame a row. The first TRAIN_ROWS rows are held back
     to train the dictionary, then everything streams."""
 
-    def __init__(self, tmp: Path, dictionary: bytes | None = None):
-        self.tmp, self.out = tmp, open(tmp / RECORDS, "wb")
+    def __init__(self, tmp: Path, dictionary: bytes | None = None, name: str = RECORDS,
+                 base: int = 0):
+        self.tmp, self.out = tmp, open(tmp / name, "wb")
         self.pending: list[bytes] | None = []
-        self.offsets = array("q", [0])
+        self.offsets = array("q", [base])       # global offsets (indexer.segments)
         self.codec = None
         if dictionary is not None:          # the previous snapshot's: no training
             self.pending = None
@@ -231,7 +262,7 @@ class _RowFile:
     def add_frames(self, carried: Carried) -> None:
         """Carried rows, already compressed with this file's dictionary."""
         carried.copy_frames(self.out)
-        sizes = carried.frame_bytes
+        sizes = carried.rec_sizes
         self.offsets.frombytes((np.cumsum(sizes, dtype=np.int64) + self.offsets[-1]).tobytes())
 
     def add(self, row: bytes) -> None:
@@ -275,14 +306,24 @@ def _reuses_frames(carried: Carried | None) -> bool:
         and carried.base_n >= TRAIN_ROWS
 
 
-def _write_rows(records, tmp: Path, known_hashes: dict[str, str], carried: Carried | None):
-    """The snapshot's columns: the carried rows' as they were, then each new record's."""
+def _write_rows(records, tmp: Path, known_hashes: dict[str, str], carried: Carried | None,
+                segment: Segment | None = None):
+    """The snapshot's columns: the carried rows' as they were, then each new record's.
+    With `segment` (an update adding one, indexer.segments) the carried rows keep their
+    global offsets and their bytes where they are, and `blob` and the records file hold
+    the new rows only; else everything is written into one segment."""
     c = carried
-    blob = c.text if c else bytearray()         # appended to in place
+    if segment is not None:                     # new rows after the old global text
+        blob, text_base = bytearray(), c.text_end
+        kept_starts = c.starts
+    else:
+        blob, text_base = (c.text() if c else bytearray()), 0   # appended to in place
+        kept_starts = np.r_[0, np.cumsum(c.row_bytes + 2)[:-1]] if c and c.n else ()
     # compact per-row columns: array('q') costs 8 bytes a row, a list of ints ~36
-    starts = _column("q", np.r_[0, np.cumsum(c.row_bytes)[:-1]] if c and c.n else ())
+    starts = _column("q", kept_starts)
     lengths, seqs, dates, row_doc = (_column("q", c.__dict__[k] if c else ())
                                      for k in ("lengths", "seq", "date", "row_doc"))
+    row_bytes = _column("i", c.row_bytes if c else ())
     row_path = _column("i", c.row_path if c else ())     # outline paths, each stored once
     article = _column("i", c.article if c else ())
     path_code = {p: i for i, p in enumerate(c.paths)} if c else {}
@@ -297,14 +338,18 @@ def _write_rows(records, tmp: Path, known_hashes: dict[str, str], carried: Carri
     cite_rows: list[dict] = []                # what the citation graph reads of a new row
     lists = [f.builder(*(c.lists[f.name] if c else ())) for f in FACETS if f.multi]
     reuse = _reuses_frames(c)
-    rows = _RowFile(tmp, c.dictionary if reuse else None)
+    if segment is not None:
+        rows = _RowFile(tmp, c.dictionary, segment.records, c.rec_end)
+        rec_starts = _column("q", c.rec_starts)
+    else:
+        rows = _RowFile(tmp, c.dictionary if reuse else None)
+        rec_starts = array("q")
     try:
-        if reuse:
+        if segment is None and reuse:
             rows.add_frames(c)
-        elif c:
-            frames, cuts = c.frames(), np.r_[0, np.cumsum(c.frame_bytes)].tolist()
-            for x, y in zip(cuts, cuts[1:]):
-                rows.add(c.codec.decompress(frames[x:y]))
+        elif segment is None and c:
+            for frame in c.frames():
+                rows.add(c.codec.decompress(frame))
         for rec in records:
             digest = rec.pop("content_hash", None)                 # not part of a hit
             sources[rec["source"]] = digest if digest is not None else \
@@ -320,8 +365,10 @@ def _write_rows(records, tmp: Path, known_hashes: dict[str, str], carried: Carri
             # a row whose document part differs from its document's keeps it whole
             rows.add(dumps(dict(items[cut:]) if doc_part == doc_records[j] else rec))
             text = normalize(rec["text"]).replace("\x00", " ")
-            starts.append(len(blob))
-            blob += text.encode("utf-16-be") + SEP
+            encoded = text.encode("utf-16-be")
+            starts.append(text_base + len(blob))
+            blob += encoded + SEP
+            row_bytes.append(len(encoded))
             lengths.append(len(text))
             seqs.append(rec["seq"])
             dates.append(date_ordinal(rec["date"], rec["year"]))
@@ -344,14 +391,22 @@ def _write_rows(records, tmp: Path, known_hashes: dict[str, str], carried: Carri
         codec = rows.close()
     finally:
         rows.out.close()
-    starts.append(len(blob))
+    starts.append(text_base + len(blob))
+    offsets = np.asarray(rows.offsets, dtype=np.int64)
+    if segment is not None:        # the kept rows' records stay where they are
+        offsets = np.r_[np.asarray(rec_starts, dtype=np.int64), offsets]
+    sizes = np.diff(offsets)
+    if c is not None:
+        sizes[:c.n] = c.rec_sizes if segment is not None else sizes[:c.n]
     arrays = {
-        "starts": np.asarray(starts, dtype=np.int64),      # n + 1 entries
+        "starts": np.asarray(starts, dtype=np.int64),      # n + 1 entries, global
         "lengths": np.asarray(lengths, dtype=np.int32),
         "row_doc": np.asarray(row_doc, dtype=np.int32),
         "seq": np.asarray(seqs, dtype=np.int32),
         "date": np.asarray(dates, dtype=np.int32),
-        "rec_offsets": np.asarray(rows.offsets, dtype=np.int64),
+        "row_bytes": np.asarray(row_bytes, dtype=np.int32),  # dropped rows may follow
+        "rec_offsets": offsets,
+        "rec_sizes": sizes.astype(np.int32),
         "row_path": np.asarray(row_path, dtype=np.int32),
         "article": np.asarray(article, dtype=np.int32),
     }

@@ -3,7 +3,7 @@ over the suffix array, per-row arrays, records. Every query goes through `Snapsh
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -11,6 +11,7 @@ import numpy as np
 
 from analyzers.normalize import normalize
 from indexer.rowcodec import RowDecompressor, loads
+from indexer.segments import Concat, alive, dead_ranges, segments_of
 
 SEP = b"\x00\x00"          # U+0000 in UTF-16-BE
 
@@ -47,29 +48,42 @@ def iter_snapshot_records(path: Path):
 class Snapshot:
     """A loaded snapshot: substring search and per-row facet arrays."""
     generation: int
-    text: bytes            # memory-mapped text.bin
-    records: bytes         # memory-mapped records.zst (records.jsonl in older snapshots)
-    sa: np.ndarray         # memory-mapped suffix array
+    text: bytes            # memory-mapped text (a Concat of its segments' files)
+    records: bytes         # memory-mapped records (records.jsonl in older snapshots)
+    sa: np.ndarray | None  # memory-mapped suffix array of a one-segment snapshot
     arrays: dict
     meta: dict
+    parts: list = field(default_factory=list)    # (text, suffix array, text base) a segment
 
     @classmethod
     def load(cls, path: Path, meta: dict | None = None) -> "Snapshot":
         """The snapshot at `path` (its meta.json already read: `meta`)."""
-        text = _mmap(path / "text.bin")
-        sa = np.load(path / "sa.npy", mmap_mode="r")
         with np.load(path / "arrays.npz") as z:
             arrays = {k: z[k] for k in z.files}
         meta = load_meta(path) if meta is None else meta
+        segs = segments_of(meta)
+        parts = [(_mmap(path / g.text), np.load(path / g.sa, mmap_mode="r"), g.text_base)
+                 for g in segs]
         if (path / "records.jsonl").exists():      # written before rows were compressed
             records, codec = _mmap(path / "records.jsonl"), RowDecompressor("raw", b"")
         else:
-            records = _mmap(path / RECORDS)
+            records = [_mmap(path / g.records) for g in segs]
+            records = records[0] if len(segs) == 1 else Concat(records, [g.rec_base for g in segs])
             codec = RowDecompressor(meta.get("records_codec", "zstd"),
                                     (path / DICTIONARY).read_bytes())
-        snap = cls(meta["generation"], text, records, sa, arrays, meta)
+        text = parts[0][0] if len(parts) == 1 else Concat([t for t, _, _ in parts],
+                                                          [b for _, _, b in parts])
+        snap = cls(meta["generation"], text, records, parts[0][1] if len(parts) == 1 else None,
+                   arrays, meta, parts)
         snap._codec = codec
         return snap
+
+    @cached_property
+    def dead(self) -> np.ndarray:
+        """Byte ranges of dropped rows still in older segments (indexer.segments)."""
+        if "row_bytes" not in self.arrays:
+            return np.zeros((0, 2), dtype=np.int64)
+        return dead_ranges(self.arrays["starts"], self.arrays["row_bytes"])
 
     def derived(self, key: str, build):
         """A query-side table derived from this snapshot (the row of each text block, the
@@ -116,8 +130,9 @@ class Snapshot:
     def n(self) -> int:
         return len(self.arrays["lengths"])
 
-    def _bound(self, q: bytes, upper: bool) -> int:
-        sa, text, n = self.sa, self.text, len(q)
+    @staticmethod
+    def _bound(text, sa, q: bytes, upper: bool) -> int:
+        n = len(q)
         lo, hi = 0, len(sa)
         while lo < hi:
             mid = (lo + hi) // 2
@@ -129,23 +144,38 @@ class Snapshot:
                 hi = mid
         return lo
 
-    def _range(self, needle: str) -> tuple[int, int]:
-        """The suffix-array range of the normalised needle's occurrences."""
+    def ranges(self, needle: str) -> list[tuple[int, int, int]]:
+        """(segment, lo, hi): the suffix-array range of the normalised needle's
+        occurrences in each segment that holds it."""
         q = normalize(needle).replace("\x00", "").encode("utf-16-be")
         if not q or not self.n:
-            return 0, 0
-        return self._bound(q, upper=False), self._bound(q, upper=True)
+            return []
+        out = []
+        for k, (text, sa, _base) in enumerate(self.parts):
+            lo = self._bound(text, sa, q, upper=False)
+            hi = self._bound(text, sa, q, upper=True)
+            if hi > lo:
+                out.append((k, lo, hi))
+        return out
 
     def count(self, needle: str) -> int:
-        """How often the needle occurs (an upper bound of the rows holding it); two
-        binary searches, nothing materialised."""
-        lo, hi = self._range(needle)
-        return hi - lo
+        """How often the needle occurs (an upper bound of the rows holding it: dropped
+        rows' bytes count until compaction); binary searches, nothing materialised."""
+        return sum(hi - lo for _, lo, hi in self.ranges(needle))
+
+    def offsets(self, ranges) -> np.ndarray:
+        """Global byte offsets of the occurrences in `ranges` (from ranges()), dropped
+        rows' left out; in suffix order within each segment."""
+        parts = [np.asarray(self.parts[k][1][lo:hi], dtype=np.int64) + self.parts[k][2]
+                 for k, lo, hi in ranges]
+        if not parts:
+            return np.zeros(0, dtype=np.int64)
+        occ = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        return alive(occ, self.dead)
 
     def occurrences(self, needle: str) -> np.ndarray:
-        """Byte offsets in text.bin of every occurrence of the normalised needle."""
-        lo, hi = self._range(needle)
-        return np.asarray(self.sa[lo:hi], dtype=np.int64)
+        """Global byte offsets of every occurrence of the normalised needle."""
+        return self.offsets(self.ranges(needle))
 
     def rows_with(self, needle: str) -> tuple[np.ndarray, np.ndarray]:
         """(rows containing needle, sorted; occurrence count per row)."""
@@ -164,8 +194,9 @@ class Snapshot:
     def record(self, row: int) -> dict:
         """The clause record of a row: its own fields after its document's (one dict per
         call, the caller may change it)."""
-        off = self.arrays["rec_offsets"]
-        raw = self.records[int(off[row]):int(off[row + 1])]
+        off, start = self.arrays["rec_offsets"], int(self.arrays["rec_offsets"][row])
+        sizes = self.arrays.get("rec_sizes")
+        raw = self.records[start:int(off[row + 1]) if sizes is None else start + int(sizes[row])]
         part = loads(self._codec.decompress(raw) if self._codec is not None else raw)
         doc_records = self.meta.get("doc_records")
         if doc_records is None:
@@ -173,8 +204,10 @@ class Snapshot:
         return {**doc_records[int(self.arrays["row_doc"][row])], **part}
 
     def row_text(self, row: int) -> str:
-        s, e = self.arrays["starts"][row:row + 2]
-        return self.text[int(s):int(e) - len(SEP)].decode("utf-16-be")
+        s = int(self.arrays["starts"][row])
+        size = self.arrays.get("row_bytes")
+        e = int(self.arrays["starts"][row + 1]) - len(SEP) if size is None else s + int(size[row])
+        return self.text[s:e].decode("utf-16-be")
 
     def multi_values(self, facet: str, rows: np.ndarray) -> np.ndarray:
         """Value codes of a multi-valued facet for the given rows (with repeats)."""

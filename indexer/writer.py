@@ -104,15 +104,17 @@ def file_signature(path: Path) -> list | None:
     hash it) when it was modified within RACY_NS of now, where a coarse clock could hide
     a second change, or when it cannot be stat'ed."""
     try:
-        st = path.stat()
-        sig = [st.st_size, st.st_mtime_ns]
-        for meta in sidecar_paths(path):
-            if meta.is_file():
-                m = meta.stat()
-                sig += [meta.name, m.st_size, m.st_mtime_ns]
-                break
+        st = os.stat(path)
     except OSError:
         return None
+    sig = [st.st_size, st.st_mtime_ns]
+    for meta in sidecar_paths(path):
+        try:
+            m = os.stat(meta)
+        except OSError:
+            continue
+        sig += [meta.name, m.st_size, m.st_mtime_ns]
+        break
     if time.time_ns() - max(sig[1], sig[-1] if len(sig) > 2 else 0) < RACY_NS:
         return None
     return sig

@@ -20,22 +20,22 @@ def _bigram_lookups(snap):
     suffix-array range (two binary searches in Python over the mapped text); the vote
     asks for the frequency of every bigram and then the postings of most of them, so
     each range is found once per request, not twice."""
-    if not hasattr(snap, "_range"):
+    if not hasattr(snap, "ranges"):
         return (lambda bg: rows_with(snap, bg)[0]), snap.count
-    ranges: dict[str, tuple[int, int]] = {}
+    ranges: dict[str, list] = {}
 
     def span(bg):
         if bg not in ranges:
-            ranges[bg] = snap._range(bg)
+            ranges[bg] = snap.ranges(bg)
         return ranges[bg]
 
     def postings(bg):
-        lo, hi = span(bg)
-        if hi <= lo:
+        found = span(bg)
+        if not found:
             return np.zeros(0, dtype=np.int64)
-        return np.unique(occurrence_rows(snap, np.asarray(snap.sa[lo:hi], dtype=np.int64)))
+        return np.unique(occurrence_rows(snap, snap.offsets(found)))
 
-    return postings, (lambda bg: (lambda r: r[1] - r[0])(span(bg)))
+    return postings, (lambda bg: sum(hi - lo for _, lo, hi in span(bg)))
 
 
 def similar_search(engine, text: str | None = None, clause_id: str | None = None,

@@ -162,12 +162,11 @@ def test_update_carries_rows_exactly(tmp_path, monkeypatch, train_rows):
     assert total(SearchEngine(index), "ABC123和𠀀字") == 1
 
 
-def _sorted_by_row_text(snap) -> bool:
+def _sorted_by_row_text(text: bytes, sa) -> bool:
     """Every suffix ≤ the next, compared up to and including its row's separator: the
     order a binary search for a query (which never holds U+0000) needs."""
-    text, sa = bytes(snap.text), [int(p) for p in snap.sa]
     keys = []
-    for p in sa:
+    for p in (int(p) for p in sa):
         e = text.find(b"\x00\x00", p)
         while e % 2:
             e = text.find(b"\x00\x00", e + 1)
@@ -175,36 +174,74 @@ def _sorted_by_row_text(snap) -> bool:
     return all(a <= b for a, b in zip(keys, keys[1:]))
 
 
-def test_update_carries_the_suffix_array(tmp_path, monkeypatch):
-    """One changed, one removed and one new file: the suffix array is the previous one's
-    entries moved over the dropped rows plus the new rows' suffixes merged in, and every
-    query answers as from a clean build."""
-    import indexer.sufarray as sufarray
-    from tests.test_kill import corpus as big_corpus
-    calls = []
-    real = sufarray.extend
-    monkeypatch.setattr(sufarray, "extend", lambda *a, **k: calls.append(real(*a, **k)) or calls[-1])
-    docs, index, clean = tmp_path / "docs", tmp_path / "ix", tmp_path / "clean"
-    big_corpus(docs, 12)
-    build_index([docs], index, **QUIET)
-    write(docs, "plan004.txt", PLAN.format(city="城4市", n=444) + "\n三、加强学校建设，新增ＡＢ和𠀀。\n")
-    write(docs, "plan099.txt", PLAN.format(city="城99市", n=99))
-    (docs / "plan008.txt").unlink()
-    build_index([docs], index, prune=True, **QUIET)
-    assert calls and calls[-1] is not None, "the suffix array was carried forward"
-    build_index([docs], clean, **QUIET)
-    got, want = newest(index), newest(clean)
-    assert sorted(got.sa.tolist()) == list(range(0, len(got.text), 2))
-    assert _sorted_by_row_text(got)
+def _answers_as(got, want, extra=()):
+    """Every substring query answers on `got` as on `want` (rows and counts a row)."""
     ids_got, ids_want = got.meta["clause_ids"], want.meta["clause_ids"]
     texts = [want.row_text(i) for i in range(want.n)]
     needles = {t[k:k + n] for t in texts for k in range(0, len(t), 7) for n in (1, 2, 4, 9)}
-    needles |= {"学校建设", "444所", "ＡＢ", "AB", "𠀀", "城99市", "加强", "第11号", "。"}
-    for q in sorted(needles):
+    for q in sorted(needles | set(extra)):
         if not q.strip():
             continue
         a_rows, a_n = got.rows_with(q)
         b_rows, b_n = want.rows_with(q)
         assert dict(zip((ids_got[r] for r in a_rows), a_n.tolist())) == \
             dict(zip((ids_want[r] for r in b_rows), b_n.tolist())), q
-        assert got.count(q) == want.count(q), q
+        assert len(got.occurrences(q)) == want.count(q) <= got.count(q), q
+    assert [got.row_text(got.row_of[c]) for c in ids_want] == texts
+    assert [got.record(got.row_of[c]) for c in ids_want] == \
+        [want.record(i) for i in range(want.n)]
+
+
+def test_updates_add_segments_and_compact(tmp_path, monkeypatch):
+    """An update links the previous snapshot's text, suffix arrays and records and adds
+    one segment holding the new rows (its suffix array sorted on its own); dropped rows'
+    bytes stay behind, found by no query; past MAX_SEGMENTS the next update compacts
+    into one segment. After every step every query answers as from a clean build."""
+    import os
+    import indexer.segments as segments
+    from tests.test_kill import corpus as big_corpus
+    monkeypatch.setattr("indexer.snapshot.TRAIN_ROWS", 100)
+    monkeypatch.setattr("indexer.carry.MAX_SEGMENTS", 3)
+    docs, index = tmp_path / "docs", tmp_path / "ix"
+    big_corpus(docs, 12)
+    build_index([docs], index, **QUIET)
+    first = snapshot_dir(index, newest(index).generation)
+    edits = [lambda: write(docs, "plan004.txt", PLAN.format(city="城4市", n=444)
+                           + "\n三、加强学校建设，新增ＡＢ和𠀀。\n"),
+             lambda: write(docs, "plan099.txt", PLAN.format(city="城99市", n=99)),
+             lambda: (docs / "plan008.txt").unlink(),
+             lambda: write(docs, "plan001.txt", PLAN.format(city="城1市", n=111))]
+    seen = []
+    for k, edit in enumerate(edits):
+        edit()
+        build_index([docs], index, prune=True, **QUIET)
+        clean = tmp_path / f"clean{k}"
+        build_index([docs], clean, **QUIET)
+        got, want = newest(index), newest(clean)
+        segs = segments.segments_of(got.meta)
+        seen.append((len(segs), len(got.dead)))
+        for text, sa, _base in got.parts:
+            assert sorted(int(p) for p in sa) == list(range(0, len(text), 2))
+            assert _sorted_by_row_text(bytes(text), sa)
+        _answers_as(got, want, {"学校建设", "444所", "ＡＢ", "AB", "𠀀", "城99市", "第8市"})
+        assert got.meta["sources"] == want.meta["sources"]
+    # a change (a segment; the old rows dead), an addition (a segment), a removal with
+    # MAX_SEGMENTS reached (compacted: one segment, nothing dead), a change again
+    assert seen == [(2, 1), (3, 1), (1, 0), (2, 1)]
+    assert not os.path.exists(first)
+
+
+def test_an_update_links_the_old_segments(tmp_path, monkeypatch):
+    import os
+    monkeypatch.setattr("indexer.snapshot.TRAIN_ROWS", 100)
+    from tests.test_kill import corpus as big_corpus
+    docs, index = tmp_path / "docs", tmp_path / "ix"
+    big_corpus(docs, 12)
+    build_index([docs], index, **QUIET)
+    before = {f: os.stat(snapshot_dir(index, newest(index).generation) / f).st_ino
+              for f in ("text.bin", "sa.npy", "records.zst")}
+    (docs / "plan003.txt").unlink()
+    build_index([docs], index, prune=True, **QUIET)
+    snap_dir = snapshot_dir(index, newest(index).generation)
+    assert {f: os.stat(snap_dir / f).st_ino for f in before} == before
+    assert total(SearchEngine(index), "第3号文件") == 0 and total(SearchEngine(index), "第4号文件") == 29

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import os
+from itertools import chain
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,7 +56,9 @@ class Carried:
     text_end: int                   # where its global text and records end
     rec_end: int
     base_n: int                     # its row count
-    can_append: bool                # few segments, few dead bytes: add a segment
+    can_append: bool                # few dead bytes: keep segments, add one
+    linked: int = 0                 # how many leading segments the next snapshot links
+    stay: int = 0                   # the kept rows in those (the first `stay` rows)
     records: object = None          # its records (memory-mapped)
     dictionary: bytes | None = field(default=None)   # its records.dict (None: not zstd)
     codec: object = None            # decompresses its records
@@ -68,21 +71,24 @@ class Carried:
         return [(self.path / getattr(g, kind), g.text_base if kind == "text" else g.rec_base)
                 for g in self.segments]
 
-    def text(self) -> bytearray:
-        """Their text bytes, separators included, one after the other (a compaction)."""
-        return read_ranges(self._files("text"), _ranges(self.starts, self.row_bytes + 2))
+    def text(self, first: int = 0) -> bytearray:
+        """Their text bytes from row `first` on, separators included, one after the other
+        (a merge, a compaction)."""
+        return read_ranges(self._files("text"), _ranges(self.starts[first:],
+                                                        self.row_bytes[first:] + 2))
 
     def frames(self) -> list[bytes]:
         """Their compressed records (a small index's, recompressed)."""
         return [self.records[s:s + z] for s, z in zip(self.rec_starts.tolist(),
                                                       self.rec_sizes.tolist())]
 
-    def copy_frames(self, out) -> None:
-        """Their compressed records onto the end of file object `out`, one after the
-        other, file to file (copy_file_range: the bytes need not pass through here)."""
+    def copy_frames(self, out, first: int = 0) -> None:
+        """Their compressed records from row `first` on onto the end of file object `out`,
+        one after the other, file to file (copy_file_range: the bytes need not pass
+        through here)."""
         out.flush()
         for path, at, size in _pieces(self._files("records"),
-                                      _ranges(self.rec_starts, self.rec_sizes)):
+                                      _ranges(self.rec_starts[first:], self.rec_sizes[first:])):
             with open(path, "rb") as src:
                 while size:
                     try:
@@ -137,6 +143,11 @@ def read_ranges(files: list[tuple[Path, int]], ranges) -> bytearray:
     return out
 
 
+def _take(values: list, runs) -> list:
+    """The items of the rows in `runs`, by slices (a few runs cover almost every row)."""
+    return list(chain.from_iterable(values[a:b] for a, b in runs))
+
+
 def _runs(rows: np.ndarray) -> list[tuple[int, int]]:
     """Consecutive runs [a, b) of an increasing row list."""
     if not len(rows):
@@ -189,16 +200,19 @@ def carry(path: Path, keep, meta: dict | None = None) -> Carried:
     segs = segments_of(meta)
     text_end = int(starts[-1]) if len(starts) else 0
     live = int((row_bytes[rows] + 2).sum())
-    can_append = zstd and "row_bytes" in a and len(segs) < MAX_SEGMENTS and \
-        text_end - live <= MAX_DEAD_SHARE * text_end
+    can_append = zstd and "row_bytes" in a and text_end - live <= MAX_DEAD_SHARE * text_end
+    # past MAX_SEGMENTS the small segments after the first are merged into the new one (a
+    # tiered merge, as Lucene's): the big first segment is not rewritten
+    linked = len(segs) if len(segs) < MAX_SEGMENTS else 1
+    stay = int(np.searchsorted(starts[rows], segs[linked].text_base)) \
+        if linked < len(segs) else len(rows)
     return Carried(
         starts=starts[rows], row_bytes=row_bytes[rows], rec_starts=offsets[rows],
         rec_sizes=rec_sizes[rows],
         lengths=a["lengths"][rows], seq=a["seq"][rows], date=a["date"][rows],
         row_path=a["row_path"][rows], article=article, row_doc=new_doc[a["row_doc"][rows]],
-        clause_ids=[ids[r] for r in rows.tolist()],
-        headings=[meta["headings"][r] for r in rows.tolist()],
-        kinds=[meta["kinds"][r] for r in rows.tolist()], paths=list(meta["paths"]),
+        clause_ids=_take(ids, runs), headings=_take(meta["headings"], runs),
+        kinds=_take(meta["kinds"], runs), paths=list(meta["paths"]),
         targets=targets,
         docs=[{k: meta["doc_records"][j].get(k, docs[j].get(k)) for k in DOC_FACTS}
               for j in doc_ids],
@@ -206,7 +220,7 @@ def carry(path: Path, keep, meta: dict | None = None) -> Carried:
         sources={s: h for s, h in meta["sources"].items() if s in kept_sources},
         lists=lists, refs=refs, path=path, segments=segs, text_end=text_end,
         rec_end=int(offsets[-1]) if len(offsets) else 0, base_n=snap.n,
-        can_append=can_append, records=snap.records,
+        can_append=can_append, linked=linked, stay=stay, records=snap.records,
         dictionary=dict_path.read_bytes() if zstd else None, codec=snap._codec)
 
 

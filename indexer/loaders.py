@@ -14,11 +14,17 @@ import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from indexer.html_text import html_to_text
 from indexer.textcodec import MIXED, UnreadableFile, decode_bytes
 
 __all__ = ["SUPPORTED_SUFFIXES", "UnreadableFile", "iter_source_files", "read_document",
            "decode_bytes", "html_to_text", "meta_for", "META_SUFFIX"]
+
+def html_to_text(html: str) -> str:
+    """indexer.html_text.html_to_text, imported when a web page is first read (lxml
+    costs a one-file update's start-up otherwise)."""
+    from indexer.html_text import html_to_text as convert
+    return convert(html)
+
 
 SUPPORTED_SUFFIXES = {".txt", ".md", ".html", ".htm", ".docx", ".doc", ".pdf"}
 META_SUFFIX = ".meta.json"

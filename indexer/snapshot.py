@@ -92,8 +92,11 @@ def write_snapshot(index_dir: Path, generation: int, records,
     target = snapshot_dir(index_dir, generation)
     if target.exists():
         return target
-    segment = appended(generation, carried.text_end, carried.rec_end) \
-        if carried is not None and carried.can_append and _reuses_frames(carried) else None
+    segment = None
+    if carried is not None and carried.can_append and _reuses_frames(carried):
+        after = carried.segments[carried.linked:]      # merged into the new segment
+        segment = appended(generation, after[0].text_base if after else carried.text_end,
+                           after[0].rec_base if after else carried.rec_end)
     pending = PendingSnapshot(index_dir, known_hashes, carried, segment)
     pending.add(records)
     return pending.finish(generation, stats)
@@ -193,7 +196,7 @@ class PendingSnapshot:
         when it keeps them."""
         if self.segment is None:
             return WHOLE
-        old = self.carried.segments
+        old = self.carried.segments[:self.carried.linked]
         for g in old:
             for name in (g.text, g.sa, g.records):
                 _link(self.carried.path / name, self.tmp / name)
@@ -259,10 +262,10 @@ class _RowFile:
             (tmp / DICTIONARY).write_bytes(dictionary)
             self.codec = RowCompressor(dictionary)
 
-    def add_frames(self, carried: Carried) -> None:
-        """Carried rows, already compressed with this file's dictionary."""
-        carried.copy_frames(self.out)
-        sizes = carried.rec_sizes
+    def add_frames(self, carried: Carried, first: int = 0) -> None:
+        """Carried rows from row `first` on, already compressed with this file's dictionary."""
+        carried.copy_frames(self.out, first)
+        sizes = carried.rec_sizes[first:]
         self.offsets.frombytes((np.cumsum(sizes, dtype=np.int64) + self.offsets[-1]).tobytes())
 
     def add(self, row: bytes) -> None:
@@ -314,8 +317,10 @@ def _write_rows(records, tmp: Path, known_hashes: dict[str, str], carried: Carri
     the new rows only; else everything is written into one segment."""
     c = carried
     if segment is not None:                     # new rows after the old global text
-        blob, text_base = bytearray(), c.text_end
-        kept_starts = c.starts
+        # rows of the segments being merged move into the new one, before the new rows
+        blob, text_base = c.text(c.stay), segment.text_base
+        moved = np.r_[0, np.cumsum(c.row_bytes[c.stay:] + 2)[:-1]] if c.n > c.stay else []
+        kept_starts = np.r_[c.starts[:c.stay], np.asarray(moved, dtype=np.int64) + text_base]
     else:
         blob, text_base = (c.text() if c else bytearray()), 0   # appended to in place
         kept_starts = np.r_[0, np.cumsum(c.row_bytes + 2)[:-1]] if c and c.n else ()
@@ -339,8 +344,10 @@ def _write_rows(records, tmp: Path, known_hashes: dict[str, str], carried: Carri
     lists = [f.builder(*(c.lists[f.name] if c else ())) for f in FACETS if f.multi]
     reuse = _reuses_frames(c)
     if segment is not None:
-        rows = _RowFile(tmp, c.dictionary, segment.records, c.rec_end)
-        rec_starts = _column("q", c.rec_starts)
+        rows = _RowFile(tmp, c.dictionary, segment.records, segment.rec_base)
+        rec_starts = _column("q", c.rec_starts[:c.stay])
+        if c.n > c.stay:
+            rows.add_frames(c, c.stay)
     else:
         rows = _RowFile(tmp, c.dictionary if reuse else None)
         rec_starts = array("q")
@@ -396,8 +403,8 @@ def _write_rows(records, tmp: Path, known_hashes: dict[str, str], carried: Carri
     if segment is not None:        # the kept rows' records stay where they are
         offsets = np.r_[np.asarray(rec_starts, dtype=np.int64), offsets]
     sizes = np.diff(offsets)
-    if c is not None:
-        sizes[:c.n] = c.rec_sizes if segment is not None else sizes[:c.n]
+    if c is not None and segment is not None:     # a kept row's record may be followed
+        sizes[:c.stay] = c.rec_sizes[:c.stay]       # by dropped ones
     arrays = {
         "starts": np.asarray(starts, dtype=np.int64),      # n + 1 entries, global
         "lengths": np.asarray(lengths, dtype=np.int32),

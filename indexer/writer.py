@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
@@ -69,7 +68,12 @@ def open_index(index_dir: Path, create: bool = False):
 def source_name(path: Path, root: Path) -> str:
     """How a file is known in the index: its path below the folder given on the command
     line (stable when the corpus moves), or its name when a single file was given."""
-    return path.name if root == path else path.relative_to(root).as_posix()
+    if root == path:
+        return path.name
+    p, r = str(path), str(root)
+    if p.startswith(r + os.sep) and os.sep == "/":      # the common case, without pathlib
+        return p[len(r) + 1:]
+    return path.relative_to(root).as_posix()
 
 
 def _sources(paths: Iterable[Path]) -> list[tuple[Path, str]]:
@@ -98,7 +102,7 @@ def file_digest(path: Path, data: bytes | None = None) -> str:
 RACY_NS = 2_000_000_000     # a file changed this close to its stat may change again unseen
 
 
-def file_signature(path: Path) -> list | None:
+def file_signature(path: Path, listing: dict | None = None) -> list | None:
     """Size and modification time of a file and of its sidecar, as git's index keeps
     them: an equal signature means unchanged without reading the file. None (read and
     hash it) when it was modified within RACY_NS of now, where a coarse clock could hide
@@ -108,7 +112,18 @@ def file_signature(path: Path) -> list | None:
     except OSError:
         return None
     sig = [st.st_size, st.st_mtime_ns]
+    names = None
+    if listing is not None:              # the folder's names, listed once for all its files
+        folder = os.path.dirname(path)
+        names = listing.get(folder)
+        if names is None:
+            try:
+                names = listing[folder] = set(os.listdir(folder or "."))
+            except OSError:
+                names = listing[folder] = None
     for meta in sidecar_paths(path):
+        if names is not None and meta.name not in names:
+            continue
         try:
             m = os.stat(meta)
         except OSError:
@@ -198,8 +213,9 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
         log(f"跳过 {name}：文件名不是有效的 UTF-8 编码，请重命名后再索引")
     seen_stats = prev_meta.get("stats", {}) if prev else {}
     stats: dict[str, list] = {}               # what the next run compares (file_signature)
+    listing: dict = {}
     for path, src in files:
-        sig = stats[src] = file_signature(path)
+        sig = stats[src] = file_signature(path, listing)
         if src in known and not rebuild:
             if sig is not None and seen_stats.get(src) == sig:
                 report.unchanged += 1         # same size and times: not read again
@@ -363,6 +379,7 @@ def _parse_all(todo, procs: int, progress: bool, ocr: bool = False):
     bar = IndexProgress(len(todo)) if progress else None
     try:
         if procs > 1 and len(todo) >= 50 and not ocr:
+            from concurrent.futures import ProcessPoolExecutor   # a one-file update needs none
             with ProcessPoolExecutor(max_workers=procs, initializer=die_with_parent) as pool:
                 for out in pool.map(parse_for_index, *zip(*todo), chunksize=4):
                     if bar:

@@ -202,10 +202,12 @@ def test_updates_add_segments_and_compact(tmp_path, monkeypatch):
     from tests.test_kill import corpus as big_corpus
     monkeypatch.setattr("indexer.snapshot.TRAIN_ROWS", 100)
     monkeypatch.setattr("indexer.carry.MAX_SEGMENTS", 3)
+    monkeypatch.setattr("indexer.carry.MAX_DEAD_SHARE", 0.5)     # a small corpus
     docs, index = tmp_path / "docs", tmp_path / "ix"
     big_corpus(docs, 12)
     build_index([docs], index, **QUIET)
     first = snapshot_dir(index, newest(index).generation)
+    inode = os.stat(first / "text.bin").st_ino
     edits = [lambda: write(docs, "plan004.txt", PLAN.format(city="城4市", n=444)
                            + "\n三、加强学校建设，新增ＡＢ和𠀀。\n"),
              lambda: write(docs, "plan099.txt", PLAN.format(city="城99市", n=99)),
@@ -226,9 +228,19 @@ def test_updates_add_segments_and_compact(tmp_path, monkeypatch):
         _answers_as(got, want, {"学校建设", "444所", "ＡＢ", "AB", "𠀀", "城99市", "第8市"})
         assert got.meta["sources"] == want.meta["sources"]
     # a change (a segment; the old rows dead), an addition (a segment), a removal with
-    # MAX_SEGMENTS reached (compacted: one segment, nothing dead), a change again
-    assert seen == [(2, 1), (3, 1), (1, 0), (2, 1)]
+    # MAX_SEGMENTS reached (the two small segments merged into one; the first segment,
+    # never rewritten, keeps its dead rows), a change again
+    assert seen == [(2, 1), (3, 1), (2, 2), (3, 3)]
     assert not os.path.exists(first)
+    assert os.stat(snapshot_dir(index, newest(index).generation) / "text.bin").st_ino == inode
+    # past MAX_DEAD_SHARE dropped bytes, everything is compacted into one segment
+    monkeypatch.setattr("indexer.carry.MAX_DEAD_SHARE", 0.01)
+    (docs / "plan002.txt").unlink()
+    build_index([docs], index, prune=True, **QUIET)
+    build_index([docs], tmp_path / "clean-last", **QUIET)
+    got = newest(index)
+    assert (len(segments.segments_of(got.meta)), len(got.dead)) == (1, 0)
+    _answers_as(got, newest(tmp_path / "clean-last"))
 
 
 def test_an_update_links_the_old_segments(tmp_path, monkeypatch):

@@ -21,7 +21,7 @@ import numpy as np
 
 from indexer.citegraph import clause_article, clause_refs, load_citations
 from indexer.facets import FACETS
-from indexer.segments import MAX_DEAD_SHARE, MAX_SEGMENTS, segments_of
+from indexer.segments import MAX_DEAD_SHARE, MAX_SEGMENTS, MAX_TAIL_SHARE, segments_of
 from indexer.snapshot_read import DICTIONARY, DOC_FACTS, Snapshot
 
 # the keys annotate_versions adds to a document: recomputed over the new set of documents
@@ -206,6 +206,9 @@ def carry(path: Path, keep, meta: dict | None = None) -> Carried:
     linked = len(segs) if len(segs) < MAX_SEGMENTS else 1
     stay = int(np.searchsorted(starts[rows], segs[linked].text_base)) \
         if linked < len(segs) else len(rows)
+    tail = int((row_bytes[rows][stay:] + 2).sum())
+    if linked < len(segs) and tail > MAX_TAIL_SHARE * live:
+        can_append = False
     return Carried(
         starts=starts[rows], row_bytes=row_bytes[rows], rec_starts=offsets[rows],
         rec_sizes=rec_sizes[rows],

@@ -8,8 +8,10 @@ Offsets are global: segment k's text holds bytes [text_base, text_base + size) o
 virtual text, and likewise its records; its suffix array holds offsets local to it.
 Rows keep their global offsets for as long as they live. A dropped row's bytes stay in
 their segment as dead bytes that no row points to; occurrences inside them are
-filtered out (`dead_ranges`). When segments or dead bytes grow past a bound, the next
-update compacts everything into one segment (indexer.carry decides).
+filtered out (`dead_ranges`). When there are MAX_SEGMENTS, the next update merges the
+small ones after the first into its new segment (a tiered merge, as Lucene's); when dead
+bytes or those later segments grow past a share of the text, it compacts everything
+into one segment (indexer.carry decides).
 """
 from __future__ import annotations
 
@@ -18,8 +20,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-MAX_SEGMENTS = 8           # more than this: the next update compacts
+MAX_SEGMENTS = 4           # this many: the next update merges all but the first into one
 MAX_DEAD_SHARE = 0.125     # dead bytes past this share of the text: the next update compacts
+MAX_TAIL_SHARE = 0.25      # segments after the first holding more than this share of the
+                           # live text when they are merged: compact instead (each query
+                           # searches every segment; a merge rewrites all but the first)
 
 
 @dataclass

@@ -140,7 +140,7 @@ def test_update_carries_rows_exactly(tmp_path, monkeypatch, train_rows):
     trained on a full sample: train_rows=300 here) its compressed frames; what comes out
     equals a clean build of the same files."""
     from tests.test_kill import corpus as big_corpus
-    monkeypatch.setattr("indexer.snapshot.TRAIN_ROWS", train_rows)
+    monkeypatch.setattr("indexer.snapshot_rows.TRAIN_ROWS", train_rows)
     docs, index, clean = tmp_path / "docs", tmp_path / "ix", tmp_path / "clean"
     big_corpus(docs, 40)
     write(docs, "plan007.meta.json", '{"city": "宁安市", "year": 2016}')
@@ -200,7 +200,7 @@ def test_updates_add_segments_and_compact(tmp_path, monkeypatch):
     import os
     import indexer.segments as segments
     from tests.test_kill import corpus as big_corpus
-    monkeypatch.setattr("indexer.snapshot.TRAIN_ROWS", 100)
+    monkeypatch.setattr("indexer.snapshot_rows.TRAIN_ROWS", 100)
     monkeypatch.setattr("indexer.carry.MAX_SEGMENTS", 3)
     monkeypatch.setattr("indexer.carry.MAX_DEAD_SHARE", 0.5)     # a small corpus
     docs, index = tmp_path / "docs", tmp_path / "ix"
@@ -245,7 +245,7 @@ def test_updates_add_segments_and_compact(tmp_path, monkeypatch):
 
 def test_an_update_links_the_old_segments(tmp_path, monkeypatch):
     import os
-    monkeypatch.setattr("indexer.snapshot.TRAIN_ROWS", 100)
+    monkeypatch.setattr("indexer.snapshot_rows.TRAIN_ROWS", 100)
     from tests.test_kill import corpus as big_corpus
     docs, index = tmp_path / "docs", tmp_path / "ix"
     big_corpus(docs, 12)

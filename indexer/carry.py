@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.citegraph import clause_article, clause_refs, load_citations
+from indexer.citegraph import add_clause_refs, clause_article, load_citations
 from indexer.facets import FACETS
 from indexer.segments import MAX_DEAD_SHARE, MAX_SEGMENTS, MAX_TAIL_SHARE, segments_of
 from indexer.snapshot_read import DICTIONARY, DOC_FACTS, Snapshot
@@ -235,7 +235,5 @@ def _read_citations(snap: Snapshot, rows: np.ndarray) -> tuple[dict, np.ndarray]
     for k, row in enumerate(rows.tolist()):
         rec = snap.record(row)
         article[k] = clause_article(rec.get("label"))
-        found = clause_refs(rec.get("text") or "")
-        if found:
-            refs.setdefault(rec["doc_id"], []).append([rec["clause_id"], found])
+        add_clause_refs(refs, rec)
     return refs, article

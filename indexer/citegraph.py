@@ -61,11 +61,14 @@ def clause_article(label: str | None) -> int:
     return -1 if n is None else n
 
 
-def clause_refs(text: str) -> list[list]:
-    """The references of a clause text in cites.json's `refs` form."""
+def add_clause_refs(refs: dict[str, list], rec: dict) -> None:
+    """A clause record's references, in cites.json's `refs` form, into `refs`."""
+    text = rec.get("text") or ""
     if "《" not in text and "号" not in text:
-        return []
-    return [[r.start, r.end, r.title, r.doc_number, r.article] for r in find_references(text)]
+        return
+    found = [[r.start, r.end, r.title, r.doc_number, r.article] for r in find_references(text)]
+    if found:
+        refs.setdefault(rec["doc_id"], []).append([rec["clause_id"], found])
 
 
 @lru_cache(maxsize=65536)
@@ -123,9 +126,7 @@ def build_graph(records, docs: list[dict], articles=(), refs: dict | None = None
     refs = dict(refs or {})
     for rec in records:
         table.add_article(rec["doc_id"], clause_article(rec.get("label")), rec["clause_id"])
-        found = clause_refs(rec.get("text") or "")
-        if found:
-            refs.setdefault(rec["doc_id"], []).append([rec["clause_id"], found])
+        add_clause_refs(refs, rec)
     clauses: dict[str, list] = {}
     cited: dict[str, Counter] = defaultdict(Counter)
     first: dict[tuple[str, str], str] = {}

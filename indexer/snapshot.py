@@ -56,8 +56,6 @@ class IndexMissing(FileNotFoundError):
     """There is no index yet: the admin has not run `policy-search index`."""
 
 
-
-
 def build_snapshot(ix, index_dir: Path) -> Path:
     """The snapshot of Whoosh's latest generation when there is none on disk at all.
     Whoosh keeps no clause records (indexer.schema), so only an index holding no file can
@@ -177,7 +175,7 @@ class PendingSnapshot:
             (tmp / "meta.json").write_bytes(dumps(meta))
             del meta
             if new is not None:
-                sufarray.save(tmp / new.sa, sorting.result() if sorting else
+                np.save(tmp / new.sa, sorting.result() if sorting else
                               np.zeros(0, dtype=np.int32))
             del blob, sorting
             os.rename(tmp, target)

@@ -95,6 +95,11 @@ def reuses_frames(carried: Carried | None) -> bool:
         and carried.base_n >= TRAIN_ROWS
 
 
+def _packed(row_bytes: np.ndarray, base: int) -> np.ndarray:
+    """Start offsets of rows laid one after another from `base`, each with its separator."""
+    return base + np.r_[0, np.cumsum(row_bytes.astype(np.int64) + 2)[:-1]][:len(row_bytes)]
+
+
 def write_rows(records, tmp: Path, known_hashes: dict[str, str], carried: Carried | None,
                 segment: Segment | None = None):
     """The snapshot's columns: the carried rows' as they were, then each new record's.
@@ -105,11 +110,10 @@ def write_rows(records, tmp: Path, known_hashes: dict[str, str], carried: Carrie
     if segment is not None:                     # new rows after the old global text
         # rows of the segments being merged move into the new one, before the new rows
         blob, text_base = c.text(c.stay), segment.text_base
-        moved = np.r_[0, np.cumsum(c.row_bytes[c.stay:] + 2)[:-1]] if c.n > c.stay else []
-        kept_starts = np.r_[c.starts[:c.stay], np.asarray(moved, dtype=np.int64) + text_base]
+        kept_starts = np.r_[c.starts[:c.stay], _packed(c.row_bytes[c.stay:], text_base)]
     else:
         blob, text_base = (c.text() if c else bytearray()), 0   # appended to in place
-        kept_starts = np.r_[0, np.cumsum(c.row_bytes + 2)[:-1]] if c and c.n else ()
+        kept_starts = _packed(c.row_bytes, 0) if c else ()
     # compact per-row columns: array('q') costs 8 bytes a row, a list of ints ~36
     starts = _column("q", kept_starts)
     lengths, seqs, dates, row_doc = (_column("q", c.__dict__[k] if c else ())

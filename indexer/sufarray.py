@@ -29,7 +29,3 @@ def _even(sa: np.ndarray, chunk: int = 1 << 22) -> np.ndarray:
         sa[w:w + len(even)] = even
         w += len(even)
     return sa[:w]
-
-
-def save(path, sa: np.ndarray) -> None:
-    np.save(path, sa)

@@ -10,7 +10,8 @@ import numpy as np
 from analyzers.normalize import normalize
 from indexer.facets import BY_NAME, FACETS
 from indexer.snapshot import Snapshot
-from search_app import keyword
+from search_app import keyword, rowsets
+from search_app.needle_cache import needle_cache
 from search_app.params import SearchParams
 from search_app.query import And, Concept, Near, Not, Or, Term
 
@@ -18,16 +19,18 @@ _SENTENCE_END = re.compile(r"[。！？；;!?\n]")
 
 
 class QueryContext:
-    """One query's evaluation: caches each needle's rows and counts."""
+    """One query's evaluation; each needle's rows and counts are kept with the snapshot,
+    what only this query needs in `term_cache`."""
 
     def __init__(self, snap: Snapshot):
         self.snap = snap
         self.term_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def text_rows(self, needle: str) -> tuple[np.ndarray, np.ndarray]:
-        if needle not in self.term_cache:
-            self.term_cache[needle] = rows_with(self.snap, needle)
-        return self.term_cache[needle]
+        """(rows holding the needle, sorted; its count in each), kept with the snapshot
+        (search_app.needle_cache): read-only arrays."""
+        return needle_cache(self.snap).get(("text", needle),
+                                           lambda: rows_with(self.snap, needle))
 
     def partial(self, node, full: np.ndarray) -> np.ndarray:
         """Keyword mode: rows matching most of the query's words but not all of them
@@ -49,17 +52,14 @@ class QueryContext:
             neg = [i.item for i in node.items if isinstance(i, Not)]
             rows = self.evaluate(pos[0]) if pos else np.arange(snap.n)
             for item in pos[1:]:
-                rows = np.intersect1d(rows, self.evaluate(item), assume_unique=True)
+                rows = rowsets.intersect(snap.n, rows, self.evaluate(item))
             for item in neg:
-                rows = np.setdiff1d(rows, self.evaluate(item), assume_unique=True)
+                rows = rowsets.difference(snap.n, rows, self.evaluate(item))
             return rows
         if isinstance(node, Or):
-            rows = self.evaluate(node.items[0])
-            for item in node.items[1:]:
-                rows = np.union1d(rows, self.evaluate(item))
-            return rows
+            return rowsets.union(snap.n, [self.evaluate(item) for item in node.items])
         if isinstance(node, Not):
-            return np.setdiff1d(np.arange(snap.n), self.evaluate(node.item), assume_unique=True)
+            return rowsets.difference(snap.n, np.arange(snap.n), self.evaluate(node.item))
         if isinstance(node, Near):
             rows = self.evaluate(And(node.terms))
             if node.scope == "sentence":
@@ -134,6 +134,7 @@ class QueryContext:
 # ~2 MB on the 36 MB lawrefbook text, built once per snapshot) gives the row in one probe
 # plus a step or two forward; the answer is the same.
 ROW_BLOCK_SHIFT = 6
+SPARSE_SHARE = 32           # occurrences below n / SPARSE_SHARE: sorted, not counted
 
 
 def row_blocks(snap) -> np.ndarray:
@@ -167,11 +168,13 @@ def rows_with(snap, needle: str) -> tuple[np.ndarray, np.ndarray]:
     if not len(occ):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     rows = occurrence_rows(snap, occ)
-    if len(rows) < snap.n // 8:            # sparse: sorting beats a dense count
-        return np.unique(rows, return_counts=True)
+    # sparse: sorting beats a dense count (of 4-byte rows: half the memory to sort and
+    # to keep in the needle cache)
+    if len(rows) * SPARSE_SHARE < snap.n:
+        return np.unique(rows.astype(np.int32), return_counts=True)
     counts = np.bincount(rows, minlength=snap.n)
     found = np.flatnonzero(counts)
-    return found, counts[found]
+    return found.astype(np.int32), counts[found].astype(np.int32)
 
 
 def all_of(masks) -> np.ndarray | None:

@@ -8,7 +8,7 @@ import re
 import numpy as np
 
 from analyzers.normalize import normalize
-from indexer.facets import BY_NAME, FACETS
+from indexer.facets import BY_NAME, FACETS, Facet
 from indexer.snapshot import Snapshot
 from search_app import keyword, rowsets
 from search_app.needle_cache import needle_cache
@@ -105,14 +105,15 @@ class QueryContext:
         """Counts per facet value. With `masks`, `rows` are the query's rows before any
         filter and each facet is counted as if its own filter were off (disjunctive
         counts, as faceted-search sites do): every value of a group stays visible with
-        the count it would have when ticked as well."""
+        the count it would have when ticked as well. Exact, over all the rows."""
         masks = masks or {}
-        out = {}
+        out, per_doc = {}, {}
         for facet in FACETS:
-            others = all_of(m for k, m in masks.items() if k != facet.name)
-            out[facet.name] = facet.counts(self.snap, rows if others is None else rows[others[rows]])
+            key = tuple(k for k in masks if k != facet.name)
+            others = all_of(masks[k] for k in key)
+            sub = rows if others is None else rows[others[rows]]
+            out[facet.name] = facet_counts(self.snap, facet, sub, per_doc, key)
         return out
-
     def order(self, rows: np.ndarray, scores: np.ndarray, sort: str,
               partial: np.ndarray | None = None) -> np.ndarray:
         """Full matches before partial ones, each group by the chosen sort."""
@@ -175,6 +176,24 @@ def rows_with(snap, needle: str) -> tuple[np.ndarray, np.ndarray]:
     counts = np.bincount(rows, minlength=snap.n)
     found = np.flatnonzero(counts)
     return found.astype(np.int32), counts[found].astype(np.int32)
+
+
+def facet_counts(snap, facet, rows: np.ndarray, per_doc: dict | None = None, key=()) -> list:
+    """facet.counts(snap, rows), for a document fact from the rows' count per document
+    (one pass over the rows shared by every such facet, then one over the documents)
+    instead of a pass over the rows for each facet."""
+    if facet.multi or type(facet).counts is not Facet.counts or \
+            "doc_" + facet.name not in snap.arrays:
+        return facet.counts(snap, rows)
+    per_doc = {} if per_doc is None else per_doc
+    if key not in per_doc:
+        per_doc[key] = np.bincount(snap.arrays["row_doc"][rows],
+                                   minlength=len(snap.meta["docs"]))
+    vocab = snap.meta["vocab"][facet.name]
+    weights = per_doc[key]
+    codes = snap.arrays["doc_" + facet.name][:len(weights)]
+    counts = np.bincount(codes, weights=weights[:len(codes)], minlength=len(vocab))
+    return facet.listing(vocab, np.rint(counts).astype(np.int64))
 
 
 def all_of(masks) -> np.ndarray | None:

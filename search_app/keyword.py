@@ -146,7 +146,7 @@ def context_hits(ctx, word: str) -> tuple[np.ndarray, np.ndarray]:
             for found, w in zip(rows, weights):
                 out[found] += w
             found = np.flatnonzero(out)
-            return found, out[found]
+            return rowsets.compact(found, ctx.snap.n), out[found]
         found, inverse = np.unique(np.concatenate(rows), return_inverse=True)
         out = np.zeros(len(found))
         for part, w in zip(np.split(inverse, np.cumsum([len(r) for r in rows])[:-1]), weights):

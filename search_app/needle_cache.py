@@ -15,7 +15,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-BUDGET_BYTES = 256 << 20        # per snapshot (per worker process)
+BUDGET_BYTES = 512 << 20        # per snapshot (per worker process)
 MAX_ENTRY_SHARE = 4             # one entry holds at most a quarter of the budget
 
 

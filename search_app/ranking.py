@@ -5,7 +5,7 @@ Every match gets the cheap score (BM25F over the words, search_app.features); th
 expensive features (adjacent pairs, character pairs, then the sentence feature for the
 first RERANK_DEPTH) are computed for the best CANDIDATES rows by the cheap score only.
 The candidates are enough when the best row left out, given the most the pair features
-can add to it (`features.extra_bound`, MaxScore's upper bound), still stays below the
+can add to it (`proximity.extra_bound`, MaxScore's upper bound), still stays below the
 RERANK_DEPTH-th candidate: then the first RERANK_DEPTH rows, and with them the sentence
 feature's rows and the first pages, are the ones scoring every match would give. Until
 then the candidates grow, up to MAX_CANDIDATES. Rows past the candidates (pages deeper
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from search_app import features
+from search_app import features, proximity
 from search_app.keyword import concepts
 
 CANDIDATES = 1000          # rows the pair features are computed for at first
@@ -74,7 +74,7 @@ def _key(scores: np.ndarray) -> np.ndarray:
 
 
 def rank(ctx, rows: np.ndarray, partial: np.ndarray | None, node, sort: str, need: int,
-         proximity: bool = True) -> tuple[np.ndarray, np.ndarray]:
+         with_pairs: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """(positions in `rows` of the first `need` hits in order, their scores): full
     matches before partial ones, each group by the chosen sort."""
     need = min(need, len(rows))
@@ -83,9 +83,9 @@ def rank(ctx, rows: np.ndarray, partial: np.ndarray | None, node, sort: str, nee
     if sort != "relevance":
         date = ctx.snap.arrays["date"][rows]
         top = first_k_grouped(date if sort == "date" else -date, partial, need, ties)
-        return top, features.scores(ctx, rows[top], node, proximity)
+        return top, proximity.scores(ctx, rows[top], node, with_pairs)
     cheap = features.base_scores(ctx, rows, words)
-    if not proximity or not features.has_extra(words):
+    if not with_pairs or not features.has_extra(words):
         top = first_k_grouped(_key(cheap), partial, need, ties)
         return top, cheap[top]
     cand, full = _candidates(ctx, rows, partial, words, cheap, ties)
@@ -109,17 +109,17 @@ def rank(ctx, rows: np.ndarray, partial: np.ndarray | None, node, sort: str, nee
     rest = np.flatnonzero(rest)
     more = rest[first_k_grouped(_key(cheap[rest]), None if partial is None else partial[rest],
                                 need - len(top), lambda pos: ties(rest[pos]))]
-    more_scores = cheap[more] + features.extra_scores(ctx, rows[more], words)
+    more_scores = cheap[more] + proximity.extra_scores(ctx, rows[more], words)
     return np.concatenate([top, more]), np.concatenate([top_scores, more_scores])
 
 
 def _candidates(ctx, rows, partial, words, cheap, ties) -> tuple[np.ndarray, np.ndarray]:
     """(positions of the candidate rows, their scores with the pair features)."""
-    bound = features.extra_bound(ctx, words)
+    bound = proximity.extra_bound(ctx, words) if MAX_CANDIDATES > CANDIDATES else 0.0
     size = CANDIDATES
     while True:
         cand = first_k_grouped(_key(cheap), partial, size, ties)
-        full = cheap[cand] + features.extra_scores(ctx, rows[cand], words)
+        full = cheap[cand] + proximity.extra_scores(ctx, rows[cand], words)
         if len(cand) == len(rows) or size >= MAX_CANDIDATES or \
                 _proven(cheap, partial, cand, full, bound, features.RERANK_DEPTH):
             return cand, full

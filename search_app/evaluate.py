@@ -8,7 +8,7 @@ import re
 import numpy as np
 
 from analyzers.normalize import normalize
-from indexer.facets import BY_NAME, FACETS, Facet
+from indexer.facets import BY_NAME, FACETS, GENERAL, Facet, ListFacet, StageFacet
 from indexer.snapshot import Snapshot
 from search_app import keyword, rowsets
 from search_app.needle_cache import needle_cache
@@ -107,12 +107,13 @@ class QueryContext:
         counts, as faceted-search sites do): every value of a group stays visible with
         the count it would have when ticked as well. Exact, over all the rows."""
         masks = masks or {}
-        out, per_doc = {}, {}
+        out, per_doc, subsets = {}, {}, {}
         for facet in FACETS:
             key = tuple(k for k in masks if k != facet.name)
-            others = all_of(masks[k] for k in key)
-            sub = rows if others is None else rows[others[rows]]
-            out[facet.name] = facet_counts(self.snap, facet, sub, per_doc, key)
+            if key not in subsets:       # most facets share one: all the masks
+                others = all_of(masks[k] for k in key)
+                subsets[key] = rows if others is None else rows[others[rows]]
+            out[facet.name] = facet_counts(self.snap, facet, subsets[key], per_doc, key)
         return out
     def order(self, rows: np.ndarray, scores: np.ndarray, sort: str,
               partial: np.ndarray | None = None) -> np.ndarray:
@@ -182,6 +183,8 @@ def facet_counts(snap, facet, rows: np.ndarray, per_doc: dict | None = None, key
     """facet.counts(snap, rows), for a document fact from the rows' count per document
     (one pass over the rows shared by every such facet, then one over the documents)
     instead of a pass over the rows for each facet."""
+    if type(facet) in (ListFacet, StageFacet) and len(rows) * 64 > snap.n:
+        return _list_counts(snap, facet, rows)
     if facet.multi or type(facet).counts is not Facet.counts or \
             "doc_" + facet.name not in snap.arrays:
         return facet.counts(snap, rows)
@@ -194,6 +197,24 @@ def facet_counts(snap, facet, rows: np.ndarray, per_doc: dict | None = None, key
     codes = snap.arrays["doc_" + facet.name][:len(weights)]
     counts = np.bincount(codes, weights=weights[:len(codes)], minlength=len(vocab))
     return facet.listing(vocab, np.rint(counts).astype(np.int64))
+
+
+def _list_counts(snap, facet, rows: np.ndarray) -> list:
+    """A clause-list facet's counts for many rows: through a mask over the rows and the
+    owner of each value (kept with the snapshot), one pass over the values, instead of
+    gathering each row's values."""
+    name = facet.name
+    owner = snap.derived("owner32:" + name, lambda s: np.repeat(
+        np.arange(s.n, dtype=np.int32), np.diff(s.arrays[name + "_indptr"])))
+    chosen = np.zeros(snap.n, dtype=bool)
+    chosen[rows] = True
+    vocab = snap.meta["vocab"][name]
+    counts = np.bincount(snap.arrays[name + "_values"][chosen[owner]], minlength=len(vocab))
+    if type(facet) is not StageFacet:
+        return facet.listing(vocab, counts)
+    empty = snap.derived("empty:" + name, lambda s: np.diff(s.arrays[name + "_indptr"]) == 0)
+    general = int(np.count_nonzero(empty[rows]))
+    return facet.listing(list(vocab) + [GENERAL], np.r_[counts, general])
 
 
 def all_of(masks) -> np.ndarray | None:

@@ -28,17 +28,31 @@ _SENTENCE = re.compile(r"[^。！？；;!?\n]+")
 _DENSE_SHARE = 16
 
 
-def _tf(found: np.ndarray, counts: np.ndarray, rows: np.ndarray, n: int = 0) -> np.ndarray:
+def scratch(ctx) -> np.ndarray:
+    """A zeroed table over every row, one per query, lent to _tf (which leaves it zeroed):
+    a query's lookups then do not each clear n floats."""
+    table = ctx.term_cache.get("scratch")
+    if table is None:
+        table = ctx.term_cache["scratch"] = np.zeros(ctx.snap.n)
+    return table
+
+
+def _tf(found: np.ndarray, counts: np.ndarray, rows: np.ndarray, n: int = 0,
+        table: np.ndarray | None = None) -> np.ndarray:
     """Counts of `found` rows (sorted) looked up for `rows`, 0 elsewhere. With the
-    corpus size `n` and many rows, through a dense table (one pass, no searching)."""
+    corpus size `n` and many rows, through a dense table (one pass, no searching);
+    `table`, when given, is n zeros to use for it and is left zeroed."""
     if not len(found):
         return np.zeros(len(rows))
     if len(found) == len(rows) and (found is rows or np.array_equal(found, rows)):
         return counts.astype(np.float64)
     if n and len(rows) * _DENSE_SHARE > n:
-        table = np.zeros(n)
+        if table is None:
+            table = np.zeros(n)
         table[found] = counts
-        return table[rows]
+        out = table[rows]
+        table[found] = 0
+        return out
     tf = np.zeros(len(rows))
     pos = np.minimum(np.searchsorted(found, rows), len(found) - 1)
     ok = found[pos] == rows
@@ -68,15 +82,16 @@ def concept_tf(ctx, c: Concept, rows: np.ndarray) -> np.ndarray:
     """BM25F pseudo-frequency: the best of the word, its equivalents and its parts, each
     its text count plus the weighted context fields holding it."""
     n = ctx.snap.n
+    t = scratch(ctx) if len(rows) * _DENSE_SHARE > n else None
     best = np.zeros(len(rows))
     for word, weight in ((c.word, 1.0), *c.equivalents):
-        tf = _tf(*ctx.text_rows(word), rows, n) + _tf(*context_hits(ctx, word), rows, n)
+        tf = _tf(*ctx.text_rows(word), rows, n, t) + _tf(*context_hits(ctx, word), rows, n, t)
         best = np.maximum(best, weight * tf)
     if c.parts:
-        best = np.maximum(best, PARTS_WEIGHT * _tf(*parts_rows(ctx, c.parts), rows, n))
+        best = np.maximum(best, PARTS_WEIGHT * _tf(*parts_rows(ctx, c.parts), rows, n, t))
         # each part alone holds its share, as in partial_rows: 教师 alone, half of 教师待遇
         # (a part as common as 政府 says little and costs much: it is left out)
-        alone = sum(_tf(*ctx.text_rows(p), rows, n) for p in c.parts
+        alone = sum(_tf(*ctx.text_rows(p), rows, n, t) for p in c.parts
                     if ctx.snap.count(p) <= PARTS_MAX_OCCURRENCES) / len(c.parts)
         best = np.maximum(best, PART_ALONE_WEIGHT * alone)
     return best

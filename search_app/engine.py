@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from indexer.snapshot import Snapshot, build_snapshot, snapshot_dir, snapshot_generations
-from search_app import keyword
-from search_app.evaluate import QueryContext, all_of
+from search_app import keyword, ranking
+from search_app.evaluate import QueryContext, all_of, row_blocks
 from search_app.marks import fragment, mark_text
 from search_app.params import QueryError, SearchParams
 from search_app.query import MAX_QUERY_CHARS, QueryTooComplex, describe, literal, parse_query
@@ -45,6 +45,9 @@ class SearchEngine:
             except FileNotFoundError:      # replaced between listing and loading: list again
                 continue
             _ = (snap.row_of, snap.doc_of, snap.titles)    # build the lookups before publishing
+            if snap.n:                   # … and the query side's, not in a user's query
+                row_blocks(snap)
+                keyword.context_rows(snap)
             self._snap = snap
             return snap
         if self._snap is not None:
@@ -89,21 +92,16 @@ class SearchEngine:
             page = pages              # a page jump past the end (or a larger 每页条数)
         sort = params.effective_sort
         exact = params.mode == "exact"
-        scores = keyword.scores(ctx, rows, node, proximity=not exact)
-        order = ctx.order(rows, scores, sort, is_partial)
-        if sort == "relevance" and node is not None and not exact:
-            top = order[:keyword.RERANK_DEPTH]
-            bonus = keyword.sentence_bonus(ctx, rows[top], node)
-            if bonus.any():
-                scores[top] += bonus
-                order = ctx.order(rows, scores, sort, is_partial)
         start = (page - 1) * params.size
+        # the first pages only: the expensive features go to the best candidates
+        top, top_scores = ranking.rank(ctx, rows, is_partial, node, sort,
+                                       start + params.size, with_pairs=not exact)
         marks = keyword.needles(node)
         hits = []
         row_doc = snap.arrays["row_doc"]
         per_doc = np.bincount(row_doc[rows], minlength=len(snap.meta["docs"])) if total \
             else np.zeros(0, dtype=np.int64)
-        for i in order[start:start + params.size]:
+        for i, score in zip(top[start:], top_scores[start:]):
             rec = snap.record(int(rows[i]))
             rec["rank"] = start + len(hits) + 1
             doc = snap.meta["docs"][int(row_doc[rows[i]])]
@@ -113,7 +111,7 @@ class SearchEngine:
                     rec[fact] = doc[fact]
             rec["other_versions"] = max(0, len(doc.get("versions") or ()) - 1)
             rec["match"] = "partial" if is_partial[i] else "all"
-            rec["score"] = round(float(scores[i]), 4)
+            rec["score"] = round(float(score), 4)
             rec["fragment"] = fragment(rec["text"], marks)
             rec["highlighted"] = mark_text(rec["text"], marks)
             rec["heading_marked"] = mark_text(rec["heading"] or "", marks)

@@ -8,9 +8,10 @@ import re
 import numpy as np
 
 from analyzers.normalize import normalize
-from indexer.facets import BY_NAME, FACETS
+from indexer.facets import BY_NAME, FACETS, GENERAL, Facet, ListFacet, StageFacet
 from indexer.snapshot import Snapshot
-from search_app import keyword
+from search_app import keyword, rowsets
+from search_app.needle_cache import needle_cache
 from search_app.params import SearchParams
 from search_app.query import And, Concept, Near, Not, Or, Term
 
@@ -18,16 +19,18 @@ _SENTENCE_END = re.compile(r"[。！？；;!?\n]")
 
 
 class QueryContext:
-    """One query's evaluation: caches each needle's rows and counts."""
+    """One query's evaluation; each needle's rows and counts are kept with the snapshot,
+    what only this query needs in `term_cache`."""
 
     def __init__(self, snap: Snapshot):
         self.snap = snap
         self.term_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def text_rows(self, needle: str) -> tuple[np.ndarray, np.ndarray]:
-        if needle not in self.term_cache:
-            self.term_cache[needle] = rows_with(self.snap, needle)
-        return self.term_cache[needle]
+        """(rows holding the needle, sorted; its count in each), kept with the snapshot
+        (search_app.needle_cache): read-only arrays."""
+        return needle_cache(self.snap).get(("text", needle),
+                                           lambda: rows_with(self.snap, needle))
 
     def partial(self, node, full: np.ndarray) -> np.ndarray:
         """Keyword mode: rows matching most of the query's words but not all of them
@@ -49,17 +52,14 @@ class QueryContext:
             neg = [i.item for i in node.items if isinstance(i, Not)]
             rows = self.evaluate(pos[0]) if pos else np.arange(snap.n)
             for item in pos[1:]:
-                rows = np.intersect1d(rows, self.evaluate(item), assume_unique=True)
+                rows = rowsets.intersect(snap.n, rows, self.evaluate(item))
             for item in neg:
-                rows = np.setdiff1d(rows, self.evaluate(item), assume_unique=True)
+                rows = rowsets.difference(snap.n, rows, self.evaluate(item))
             return rows
         if isinstance(node, Or):
-            rows = self.evaluate(node.items[0])
-            for item in node.items[1:]:
-                rows = np.union1d(rows, self.evaluate(item))
-            return rows
+            return rowsets.union(snap.n, [self.evaluate(item) for item in node.items])
         if isinstance(node, Not):
-            return np.setdiff1d(np.arange(snap.n), self.evaluate(node.item), assume_unique=True)
+            return rowsets.difference(snap.n, np.arange(snap.n), self.evaluate(node.item))
         if isinstance(node, Near):
             rows = self.evaluate(And(node.terms))
             if node.scope == "sentence":
@@ -105,14 +105,16 @@ class QueryContext:
         """Counts per facet value. With `masks`, `rows` are the query's rows before any
         filter and each facet is counted as if its own filter were off (disjunctive
         counts, as faceted-search sites do): every value of a group stays visible with
-        the count it would have when ticked as well."""
+        the count it would have when ticked as well. Exact, over all the rows."""
         masks = masks or {}
-        out = {}
+        out, per_doc, subsets = {}, {}, {}
         for facet in FACETS:
-            others = all_of(m for k, m in masks.items() if k != facet.name)
-            out[facet.name] = facet.counts(self.snap, rows if others is None else rows[others[rows]])
+            key = tuple(k for k in masks if k != facet.name)
+            if key not in subsets:       # most facets share one: all the masks
+                others = all_of(masks[k] for k in key)
+                subsets[key] = rows if others is None else rows[others[rows]]
+            out[facet.name] = facet_counts(self.snap, facet, subsets[key], per_doc, key)
         return out
-
     def order(self, rows: np.ndarray, scores: np.ndarray, sort: str,
               partial: np.ndarray | None = None) -> np.ndarray:
         """Full matches before partial ones, each group by the chosen sort."""
@@ -134,6 +136,7 @@ class QueryContext:
 # ~2 MB on the 36 MB lawrefbook text, built once per snapshot) gives the row in one probe
 # plus a step or two forward; the answer is the same.
 ROW_BLOCK_SHIFT = 6
+SPARSE_SHARE = 32           # occurrences below n / SPARSE_SHARE: sorted, not counted
 
 
 def row_blocks(snap) -> np.ndarray:
@@ -167,11 +170,51 @@ def rows_with(snap, needle: str) -> tuple[np.ndarray, np.ndarray]:
     if not len(occ):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     rows = occurrence_rows(snap, occ)
-    if len(rows) < snap.n // 8:            # sparse: sorting beats a dense count
-        return np.unique(rows, return_counts=True)
+    # sparse: sorting beats a dense count (of 4-byte rows: half the memory to sort and
+    # to keep in the needle cache)
+    if len(rows) * SPARSE_SHARE < snap.n:
+        return np.unique(rows.astype(np.int32), return_counts=True)
     counts = np.bincount(rows, minlength=snap.n)
     found = np.flatnonzero(counts)
-    return found, counts[found]
+    return found.astype(np.int32), counts[found].astype(np.int32)
+
+
+def facet_counts(snap, facet, rows: np.ndarray, per_doc: dict | None = None, key=()) -> list:
+    """facet.counts(snap, rows), for a document fact from the rows' count per document
+    (one pass over the rows shared by every such facet, then one over the documents)
+    instead of a pass over the rows for each facet."""
+    if type(facet) in (ListFacet, StageFacet) and len(rows) * 64 > snap.n:
+        return _list_counts(snap, facet, rows)
+    if facet.multi or type(facet).counts is not Facet.counts or \
+            "doc_" + facet.name not in snap.arrays:
+        return facet.counts(snap, rows)
+    per_doc = {} if per_doc is None else per_doc
+    if key not in per_doc:
+        per_doc[key] = np.bincount(snap.arrays["row_doc"][rows],
+                                   minlength=len(snap.meta["docs"]))
+    vocab = snap.meta["vocab"][facet.name]
+    weights = per_doc[key]
+    codes = snap.arrays["doc_" + facet.name][:len(weights)]
+    counts = np.bincount(codes, weights=weights[:len(codes)], minlength=len(vocab))
+    return facet.listing(vocab, np.rint(counts).astype(np.int64))
+
+
+def _list_counts(snap, facet, rows: np.ndarray) -> list:
+    """A clause-list facet's counts for many rows: through a mask over the rows and the
+    owner of each value (kept with the snapshot), one pass over the values, instead of
+    gathering each row's values."""
+    name = facet.name
+    owner = snap.derived("owner32:" + name, lambda s: np.repeat(
+        np.arange(s.n, dtype=np.int32), np.diff(s.arrays[name + "_indptr"])))
+    chosen = np.zeros(snap.n, dtype=bool)
+    chosen[rows] = True
+    vocab = snap.meta["vocab"][name]
+    counts = np.bincount(snap.arrays[name + "_values"][chosen[owner]], minlength=len(vocab))
+    if type(facet) is not StageFacet:
+        return facet.listing(vocab, counts)
+    empty = snap.derived("empty:" + name, lambda s: np.diff(s.arrays[name + "_indptr"]) == 0)
+    general = int(np.count_nonzero(empty[rows]))
+    return facet.listing(list(vocab) + [GENERAL], np.r_[counts, general])
 
 
 def all_of(masks) -> np.ndarray | None:

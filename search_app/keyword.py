@@ -10,39 +10,30 @@
 - All words first, then most: clauses holding every word come first; when they are
   fewer than a page, clauses holding at least half of the query's idf weight follow,
   marked partial (minimum-should-match as Lucene/Elasticsearch do it, idf-weighted).
-- Ranking: BM25F over the words (context fields weigh less than the clause's own text,
-  equivalents less than the typed word), plus the sequential dependence model's two
-  proximity features (Metzler & Croft 2005): adjacent query words as a phrase, and
-  query words together in one sentence; plus BM25 over character bigrams, which catches
-  wording jieba cuts differently in the query and in the text.
+- Ranking (search_app.features, search_app.ranking): BM25F over the words, plus
+  proximity and character-pair features computed for the best candidates only. This
+  module gives the words' rows and idf weights.
 """
 from __future__ import annotations
 
 import math
-import re
+
 import numpy as np
 
 from analyzers.normalize import normalize
+from search_app import rowsets
+from search_app.needle_cache import needle_cache
 from search_app.query import And, Concept, Or, Term, positive_terms
 
-K1, B = 1.2, 0.75
 FIELD_WEIGHTS = {"heading": 1.0, "path": 0.6, "title": 0.5, "place": 0.4, "issuer": 0.4,
                  "doc_number": 0.4}
-PARTS_WEIGHT = 0.6          # all parts of a compound close together, beside the word itself
-PART_ALONE_WEIGHT = 0.3     # one part of a compound without the others
 PARTS_WINDOW = 8            # characters between one part and the next
 PARTS_MAX_OCCURRENCES = 50_000    # a part this common: sorting its positions costs more than closeness tells
-PAIR_WEIGHT = 0.15          # SDM ordered window: two query words adjacent as typed
-SENTENCE_WEIGHT = 0.3       # SDM unordered window: query words in one sentence
-BIGRAM_WEIGHT = 0.3         # character pairs of the typed words
 # share of the query's idf weight a partial match must hold, by the number of words
 # (like Elasticsearch's "5<34% 10%" minimum_should_match): a long pasted question is
 # mostly filler, and on the public questions a stricter floor only dropped answers
 # that ranked in the top ten (R@10 0.424 at 25% vs 0.437 at 10%)
 MIN_SHOULD_MATCH = ((5, 0.34), (10**6, 0.10))
-RERANK_DEPTH = 200          # rows the sentence feature is computed for
-_SENTENCE = re.compile(r"[^。！？；;!?\n]+")
-_CJK = re.compile(r"[\u3400-\u9fff]{2}")
 
 
 # ---- understanding the query ------------------------------------------------------------
@@ -126,22 +117,41 @@ def needles(node) -> list[str]:
 
 # ---- matching -----------------------------------------------------------------------------
 def _cached(ctx, key, build):
-    cache = ctx.term_cache
-    if key not in cache:
-        cache[key] = build()
-    return cache[key]
+    """A per-needle answer, kept with the snapshot (search_app.needle_cache): it depends
+    on the snapshot and the needle alone, and popular words come back query after query."""
+    return needle_cache(ctx.snap).get(key, build)
 
 
-def context_boost(ctx, word: str) -> np.ndarray:
-    """Per row, the weighted count of context fields holding the word (BM25F tf part)."""
+def context_hits(ctx, word: str) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, weights): the rows whose context fields hold the word, sorted, each with the
+    weighted count of those fields (BM25F tf part). Most words are in no title, path or
+    文号; a common one is in many, but never a dense array over every row."""
     def build():
-        out = np.zeros(ctx.snap.n)
         needle = normalize(word)
+        rows, weights = [], []
         for name, field in ctx.snap.context.items():
             values = field.value_hits(needle)
-            if len(values):                  # most words are in no title, path or 文号
-                out[rows_of_values(ctx.snap, name, values)] += FIELD_WEIGHTS[name]
-        return out
+            if len(values):
+                found = rows_of_values(ctx.snap, name, values)
+                rows.append(found)
+                weights.append(np.full(len(found), FIELD_WEIGHTS[name]))
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        if len(rows) == 1:
+            order = np.argsort(rows[0], kind="stable")
+            return rows[0][order], weights[0][order]
+        # summed in field order, as the dense per-field additions always did
+        if sum(len(r) for r in rows) * rowsets.DENSE_SHARE > ctx.snap.n:
+            out = np.zeros(ctx.snap.n)
+            for found, w in zip(rows, weights):
+                out[found] += w
+            found = np.flatnonzero(out)
+            return rowsets.compact(found, ctx.snap.n), out[found]
+        found, inverse = np.unique(np.concatenate(rows), return_inverse=True)
+        out = np.zeros(len(found))
+        for part, w in zip(np.split(inverse, np.cumsum([len(r) for r in rows])[:-1]), weights):
+            np.add.at(out, part, w)
+        return found, out
     return _cached(ctx, ("ctx", word), build)
 
 
@@ -168,27 +178,20 @@ def rows_of_values(snap, name: str, values: np.ndarray) -> np.ndarray:
 
 
 def _union(ctx, row_sets) -> np.ndarray:
-    """Sorted union of row arrays: a mask over all rows beats repeated sorting."""
-    mask = np.zeros(ctx.snap.n, dtype=bool)
-    for rows in row_sets:
-        mask[rows] = True
-    return np.flatnonzero(mask)
+    return rowsets.union(ctx.snap.n, row_sets)
 
 
 def word_rows(ctx, word: str) -> np.ndarray:
     def build():
-        found = ctx.text_rows(word)[0]
-        boost = context_boost(ctx, word)
-        if not boost.any():
-            return found
-        mask = boost > 0
-        mask[found] = True
-        return np.flatnonzero(mask)
+        return _union(ctx, (ctx.text_rows(word)[0], context_hits(ctx, word)[0]))
     return _cached(ctx, ("word", word), build)
 
 
 def _positions(ctx, needle: str) -> np.ndarray:
-    return _cached(ctx, ("pos", needle), lambda: np.sort(ctx.snap.occurrences(needle)))
+    cache = ctx.term_cache             # large and only needed to build parts_rows
+    if ("pos", needle) not in cache:
+        cache[("pos", needle)] = np.sort(ctx.snap.occurrences(needle))
+    return cache[("pos", needle)]
 
 
 def parts_rows(ctx, parts: tuple) -> tuple[np.ndarray, np.ndarray]:
@@ -247,23 +250,22 @@ def partial_rows(ctx, soft: list[Concept], must: np.ndarray | None,
     units = [(w, rows) for w, rows in units if len(rows)] if len(units) > 1 else []
     if not units:
         return np.zeros(0, dtype=np.int64)
-    held = np.zeros(ctx.snap.n)
+    n = ctx.snap.n
+    held = np.zeros(n)
     for w, rows in units:
         held[rows] += w
-    if must is not None:
-        keep_must = np.zeros(ctx.snap.n, dtype=bool)
-        keep_must[must] = True
-        held[~keep_must] = 0
     union = np.flatnonzero(held)
+    if must is not None:
+        union = rowsets.intersect(n, union, must)
     share = held[union] / max(sum(w for w, _ in units), 1e-9)
     if not len(share):
         return union
     need = next(least for most, least in MIN_SHOULD_MATCH if len(units) <= most)
     keep = share >= min(need, share.max()) - 1e-9
-    return np.setdiff1d(union[keep], full, assume_unique=True)
+    return rowsets.difference(n, union[keep], full)
 
 
-# ---- ranking ------------------------------------------------------------------------------
+# ---- weights ------------------------------------------------------------------------------
 def _idf(n: int, df: int) -> float:
     """BM25's idf, as Lucene computes it (never negative)."""
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
@@ -271,106 +273,3 @@ def _idf(n: int, df: int) -> float:
 
 def idf(ctx, c: Concept) -> float:
     return _idf(max(ctx.snap.n, 1), len(concept_rows(ctx, c)))
-
-
-def _tf(found: np.ndarray, counts: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """Counts of `found` rows looked up for `rows` (both sorted or not), 0 elsewhere."""
-    tf = np.zeros(len(rows))
-    if len(found):
-        pos = np.minimum(np.searchsorted(found, rows), len(found) - 1)
-        ok = found[pos] == rows
-        tf[ok] = counts[pos[ok]]
-    return tf
-
-
-def _bm25(idf_value: float, tf: np.ndarray, norm: np.ndarray) -> np.ndarray:
-    return idf_value * tf * (K1 + 1) / (tf + norm)
-
-
-def _norm(ctx, rows: np.ndarray) -> np.ndarray:
-    lengths = ctx.snap.arrays["lengths"]
-    avg = float(lengths.mean()) if len(lengths) else 1.0
-    return K1 * (1 - B + B * lengths[rows].astype(np.float64) / max(avg, 1.0))
-
-
-def concept_tf(ctx, c: Concept, rows: np.ndarray) -> np.ndarray:
-    """BM25F pseudo-frequency: the best of the word, its equivalents and its parts, each
-    its text count plus the weighted context fields holding it."""
-    best = np.zeros(len(rows))
-    for word, weight in ((c.word, 1.0), *c.equivalents):
-        tf = _tf(*ctx.text_rows(word), rows) + context_boost(ctx, word)[rows]
-        best = np.maximum(best, weight * tf)
-    if c.parts:
-        best = np.maximum(best, PARTS_WEIGHT * _tf(*parts_rows(ctx, c.parts), rows))
-        # each part alone holds its share, as in partial_rows: 教师 alone, half of 教师待遇
-        # (a part as common as 政府 says little and costs much: it is left out)
-        alone = sum(_tf(*ctx.text_rows(p), rows) for p in c.parts
-                    if ctx.snap.count(p) <= PARTS_MAX_OCCURRENCES) / len(c.parts)
-        best = np.maximum(best, PART_ALONE_WEIGHT * alone)
-    return best
-
-
-def scores(ctx, rows: np.ndarray, node, proximity: bool = True) -> np.ndarray:
-    """BM25F over the words; with `proximity` (keyword mode) also adjacent pairs and
-    character pairs. Exact mode ranks its one literal by BM25F alone."""
-    words = concepts(node)
-    total = np.zeros(len(rows))
-    if not words or not len(rows):
-        return total
-    norm = _norm(ctx, rows)
-    n = max(ctx.snap.n, 1)
-    weights = {c: idf(ctx, c) for c in words}
-    for c in words:
-        total += _bm25(weights[c], concept_tf(ctx, c, rows), norm)
-    if not proximity:
-        return total
-    # ordered pairs: two words adjacent in the typed order, as a phrase in the text
-    for a, b in zip(words, words[1:]):
-        found, counts = ctx.text_rows(a.word + b.word)
-        if len(found):
-            # the pair weighs what its weaker word weighs: a rare accidental
-            # concatenation must not outweigh the words themselves
-            pair_idf = min(weights[a], weights[b])
-            total += PAIR_WEIGHT * _bm25(pair_idf, _tf(found, counts, rows), norm)
-    if len(words) > 1:         # one word: every full match holds its pairs anyway
-        total += BIGRAM_WEIGHT * _bigram_scores(ctx, rows, words, norm)
-    return total
-
-
-def _bigram_scores(ctx, rows, words, norm) -> np.ndarray:
-    n = max(ctx.snap.n, 1)
-    grams = set()
-    by_run: dict[int, str] = {}
-    for c in words:
-        by_run[c.run] = by_run.get(c.run, "") + normalize(c.word)
-    for text in by_run.values():
-        grams.update(text[i:i + 2] for i in range(len(text) - 1) if _CJK.fullmatch(text[i:i + 2]))
-    out = np.zeros(len(rows))
-    for g in grams:
-        if ctx.snap.count(g) > n // 4:       # as common as a stop word: skip the cost
-            continue
-        found, counts = ctx.text_rows(g)
-        if len(found):
-            out += _bm25(_idf(n, len(found)), _tf(found, counts, rows), norm)
-    return out / max(len(grams), 1) * max(len(words), 1)
-
-
-def sentence_bonus(ctx, rows: np.ndarray, node) -> np.ndarray:
-    """Per row, the idf weight of the query words found together in its best sentence
-    (two words at least), scaled by SENTENCE_WEIGHT."""
-    words = concepts(node)
-    out = np.zeros(len(rows))
-    if len(words) < 2:
-        return out
-    forms = [(idf(ctx, c), [normalize(w) for w in (c.word, *(e for e, _ in c.equivalents))],
-              [normalize(p) for p in c.parts]) for c in words]
-    for k, row in enumerate(rows):
-        best = 0.0
-        for sentence in _SENTENCE.findall(ctx.snap.row_text(int(row))):
-            held = [w for w, alts, parts in forms
-                    if any(a in sentence for a in alts)
-                    or (parts and all(p in sentence for p in parts))]
-            if len(held) >= 2:
-                best = max(best, sum(held))
-        out[k] = SENTENCE_WEIGHT * best
-    return out

@@ -82,7 +82,7 @@ def test_align_many_equals_one_clause_at_a_time(engine):
         assert batch == single
 
 
-def test_context_boost_by_value_rows_equals_gather(engine):
+def test_context_hits_by_value_rows_equal_gather(engine):
     snap = engine.snapshot()
     for word in ["教育", "人民政府", "通知", "学校", "办法", "不存在的词语啊"]:
         expected = np.zeros(snap.n)
@@ -92,4 +92,8 @@ def test_context_boost_by_value_rows_equals_gather(engine):
                 hit = np.zeros(len(field.starts))
                 hit[values] = keyword.FIELD_WEIGHTS[name]
                 expected += hit[field.owner]
-        assert np.array_equal(keyword.context_boost(QueryContext(snap), word), expected), word
+        rows, weights = keyword.context_hits(QueryContext(snap), word)
+        got = np.zeros(snap.n)
+        got[rows] = weights
+        assert np.all(np.diff(rows) > 0), word
+        assert np.array_equal(got, expected), word

@@ -40,7 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer import sufarray
+from indexer import hot, sufarray
 from indexer.carry import Carried
 from indexer.citegraph import write_citations
 from indexer.rowcodec import dumps
@@ -163,20 +163,27 @@ class PendingSnapshot:
             # a build sorts in a thread (divsufsort is C and lets go of the GIL) while the
             # citation graph and the other files are written; an update sorts its new rows
             sorting = _Background(sufarray.build, blob) if len(blob) else None
+            new = self._segments(meta, blob)
+            # the first segment's hot-needle candidates are cut while it sorts
+            words = hot.candidates_of(blob, arrays["starts"]) if new is WHOLE else []
             articles = zip((meta["docs"][j]["doc_id"] for j in arrays["row_doc"][:kept].tolist()),
                            meta["clause_ids"][:kept], arrays["article"][:kept].tolist())
             write_citations(tmp, cite_rows, meta["docs"], dumps, articles,
                             carried.refs if carried is not None else None)
             del cite_rows
-            new = self._segments(meta, blob)
             if new is not None:
                 (tmp / new.text).write_bytes(blob)
             save_arrays(tmp / "arrays.npz", arrays)
             (tmp / "meta.json").write_bytes(dumps(meta))
             del meta
             if new is not None:
-                np.save(tmp / new.sa, sorting.result() if sorting else
-                              np.zeros(0, dtype=np.int32))
+                sa = sorting.result() if sorting else np.zeros(0, dtype=np.int32)
+                np.save(tmp / new.sa, sa)
+                if new is WHOLE:          # the first segment: its hot needles' rows
+                    hot.save(tmp, hot.build(words, sa, arrays["starts"],
+                                            lambda q, upper: Snapshot._bound(blob, sa, q, upper)),
+                             len(arrays["starts"]) - 1)
+                del sa
             del blob, sorting
             os.rename(tmp, target)
         except OSError:
@@ -197,6 +204,9 @@ class PendingSnapshot:
         old = self.carried.segments[:self.carried.linked]
         for g in old:
             for name in (g.text, g.sa, g.records):
+                _link(self.carried.path / name, self.tmp / name)
+        if old and (self.carried.path / hot.FILES[0]).exists():    # the first segment's
+            for name in hot.FILES:
                 _link(self.carried.path / name, self.tmp / name)
         if not len(blob):                   # only files dropped: no segment to add
             (self.tmp / self.segment.records).unlink(missing_ok=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from analyzers.normalize import normalize
+from indexer.hot import HotLists
 from indexer.rowcodec import RowDecompressor, loads
 from indexer.segments import Concat, alive, dead_ranges, segments_of
 
@@ -76,6 +77,7 @@ class Snapshot:
         snap = cls(meta["generation"], text, records, parts[0][1] if len(parts) == 1 else None,
                    arrays, meta, parts)
         snap._codec = codec
+        snap.hot = HotLists.load(path)
         return snap
 
     @cached_property
@@ -190,6 +192,7 @@ class Snapshot:
         return found, counts[found]
 
     _codec = None          # set by load(): how records are compressed
+    hot = None             # set by load(): the first segment's hot needles (indexer.hot)
 
     def record(self, row: int) -> dict:
         """The clause record of a row: its own fields after its document's (one dict per

@@ -15,7 +15,7 @@ import numpy as np
 
 from indexer.snapshot import Snapshot, build_snapshot, snapshot_dir, snapshot_generations
 from search_app import keyword, ranking
-from search_app.evaluate import QueryContext, all_of, row_blocks
+from search_app.evaluate import QueryContext, all_of, warm
 from search_app.marks import fragment, mark_text
 from search_app.params import QueryError, SearchParams
 from search_app.query import MAX_QUERY_CHARS, QueryTooComplex, describe, literal, parse_query
@@ -45,9 +45,7 @@ class SearchEngine:
             except FileNotFoundError:      # replaced between listing and loading: list again
                 continue
             _ = (snap.row_of, snap.doc_of, snap.titles)    # build the lookups before publishing
-            if snap.n:                   # … and the query side's, not in a user's query
-                row_blocks(snap)
-                keyword.context_rows(snap)
+            warm(snap)                   # … and the query side's, not in a user's query
             self._snap = snap
             return snap
         if self._snap is not None:

@@ -6,9 +6,12 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import numpy.ma  # noqa: F401 — np.unique imports it on first use (numpy 2): at start-up, not in a query
 
 from analyzers.normalize import normalize
 from indexer.facets import BY_NAME, FACETS, GENERAL, Facet, ListFacet, StageFacet
+from indexer.hot import dropped_rows
+from indexer.rowmap import block_table, rows_of
 from indexer.snapshot import Snapshot
 from search_app import keyword, rowsets
 from search_app.needle_cache import needle_cache
@@ -129,36 +132,19 @@ class QueryContext:
 
 
 # ---- occurrences → rows ------------------------------------------------------------------
-# Snapshot.rows_with maps each occurrence (a byte offset, in suffix-array order, i.e.
-# random) to its row by a binary search over all row starts: ~17 cache-missing probes
-# per occurrence, the largest single cost of a keyword query or a similar-wording vote
-# under load. A table of the row at each 64-byte block of text.bin (one int32 per block,
-# ~2 MB on the 36 MB lawrefbook text, built once per snapshot) gives the row in one probe
-# plus a step or two forward; the answer is the same.
-ROW_BLOCK_SHIFT = 6
-SPARSE_SHARE = 32           # occurrences below n / SPARSE_SHARE: sorted, not counted
+SPARSE_SHARE = 8            # occurrences below n / SPARSE_SHARE: sorted, not counted (a count
+                            # over n rows costs as much as sorting n / 10 occurrences)
 
 
 def row_blocks(snap) -> np.ndarray:
-    """Row holding the first byte of each 64-byte block of text.bin (kept with the
-    snapshot, so a request never pairs one generation's table with another's arrays)."""
-    def build(snap):
-        starts = snap.arrays["starts"]
-        marks = np.arange(0, int(starts[-1]) + 1, 1 << ROW_BLOCK_SHIFT, dtype=np.int64)
-        return (np.searchsorted(starts, marks, side="right") - 1).astype(np.int32)
-    return snap.derived("row_blocks", build)
+    """indexer.rowmap's block table, kept with the snapshot (so a request never pairs
+    one generation's table with another's arrays)."""
+    return snap.derived("row_blocks", lambda s: block_table(s.arrays["starts"]))
 
 
 def occurrence_rows(snap, occ: np.ndarray) -> np.ndarray:
     """Row of each byte offset (== searchsorted(starts, occ, 'right') - 1)."""
-    starts = snap.arrays["starts"]
-    rows = row_blocks(snap)[occ >> ROW_BLOCK_SHIFT].astype(np.int64)
-    todo = np.arange(len(occ))
-    while len(todo):              # a block may hold the ends of a few short rows
-        # occ < starts[n], so rows + 1 <= n stays inside starts
-        todo = todo[starts[rows[todo] + 1] <= occ[todo]]
-        rows[todo] += 1
-    return rows
+    return rows_of(snap.arrays["starts"], row_blocks(snap), occ)
 
 
 def rows_with(snap, needle: str) -> tuple[np.ndarray, np.ndarray]:
@@ -166,7 +152,29 @@ def rows_with(snap, needle: str) -> tuple[np.ndarray, np.ndarray]:
     occurrence count per row)."""
     if not hasattr(snap, "occurrences") or not snap.n:
         return snap.rows_with(needle)
-    occ = snap.occurrences(needle)
+    dropped = hot_dropped(snap)
+    hot = snap.hot.get(normalize(needle).replace("\x00", ""), dropped) \
+        if dropped is not None else None
+    if hot is None:
+        return _counted_rows(snap, snap.occurrences(needle))
+    later = [r for r in snap.ranges(needle) if r[0] > 0]     # segments an update added
+    if not later:
+        return hot
+    rows, counts = _counted_rows(snap, snap.offsets(later))
+    order = np.argsort(np.r_[hot[0], rows], kind="stable")  # disjoint row sets
+    return np.r_[hot[0], rows][order], np.r_[hot[1], counts][order]
+
+
+def hot_dropped(snap) -> np.ndarray | None:
+    """indexer.hot.dropped_rows of the snapshot (None: no usable hot lists), kept with it."""
+    if snap.hot is None:
+        return None
+    return snap.derived("hot_dropped", lambda s: dropped_rows(
+        s.arrays["starts"], s.dead, s.parts[0][0], s.hot.built))
+
+
+def _counted_rows(snap, occ: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(rows holding these occurrences, sorted; occurrences in each)."""
     if not len(occ):
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     rows = occurrence_rows(snap, occ)
@@ -204,17 +212,36 @@ def _list_counts(snap, facet, rows: np.ndarray) -> list:
     owner of each value (kept with the snapshot), one pass over the values, instead of
     gathering each row's values."""
     name = facet.name
-    owner = snap.derived("owner32:" + name, lambda s: np.repeat(
-        np.arange(s.n, dtype=np.int32), np.diff(s.arrays[name + "_indptr"])))
+    owner, empty = _list_tables(snap, name)
     chosen = np.zeros(snap.n, dtype=bool)
     chosen[rows] = True
     vocab = snap.meta["vocab"][name]
     counts = np.bincount(snap.arrays[name + "_values"][chosen[owner]], minlength=len(vocab))
     if type(facet) is not StageFacet:
         return facet.listing(vocab, counts)
-    empty = snap.derived("empty:" + name, lambda s: np.diff(s.arrays[name + "_indptr"]) == 0)
     general = int(np.count_nonzero(empty[rows]))
     return facet.listing(list(vocab) + [GENERAL], np.r_[counts, general])
+
+
+def _list_tables(snap, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """(row owning each value, rows with no value) of a clause-list facet."""
+    def build(s):
+        sizes = np.diff(s.arrays[name + "_indptr"])
+        return np.repeat(np.arange(s.n, dtype=np.int32), sizes), sizes == 0
+    return snap.derived("list:" + name, build)
+
+
+def warm(snap) -> None:
+    """Build the query side's per-snapshot tables when the snapshot loads, not in a
+    user's query (at 16× lawrefbook they cost ~40 ms each)."""
+    if not snap.n:
+        return
+    row_blocks(snap)
+    keyword.context_rows(snap)
+    hot_dropped(snap)
+    for facet in FACETS:
+        if type(facet) in (ListFacet, StageFacet) and facet.name + "_indptr" in snap.arrays:
+            _list_tables(snap, facet.name)
 
 
 def all_of(masks) -> np.ndarray | None:

@@ -15,6 +15,7 @@ import re
 import numpy as np
 
 from analyzers.normalize import normalize
+from search_app import rowsets
 from search_app.keyword import (PARTS_MAX_OCCURRENCES, Concept, concepts, context_hits, idf,
                                 parts_rows)
 
@@ -26,15 +27,6 @@ RERANK_DEPTH = 200          # rows the sentence feature is computed for
 _SENTENCE = re.compile(r"[^。！？；;!?\n]+")
 # above this share of the corpus's rows a dense table beats a binary search per row
 _DENSE_SHARE = 16
-
-
-def scratch(ctx) -> np.ndarray:
-    """A zeroed table over every row, one per query, lent to _tf (which leaves it zeroed):
-    a query's lookups then do not each clear n floats."""
-    table = ctx.term_cache.get("scratch")
-    if table is None:
-        table = ctx.term_cache["scratch"] = np.zeros(ctx.snap.n)
-    return table
 
 
 def _tf(found: np.ndarray, counts: np.ndarray, rows: np.ndarray, n: int = 0,
@@ -49,10 +41,11 @@ def _tf(found: np.ndarray, counts: np.ndarray, rows: np.ndarray, n: int = 0,
     if n and len(rows) * _DENSE_SHARE > n:
         if table is None:
             table = np.zeros(n)
-        table[found] = counts
-        out = table[rows]
-        table[found] = 0
-        return out
+        try:
+            table[found] = counts
+            return table[rows]
+        finally:
+            table[found] = 0
     tf = np.zeros(len(rows))
     pos = np.minimum(np.searchsorted(found, rows), len(found) - 1)
     ok = found[pos] == rows
@@ -82,7 +75,7 @@ def concept_tf(ctx, c: Concept, rows: np.ndarray) -> np.ndarray:
     """BM25F pseudo-frequency: the best of the word, its equivalents and its parts, each
     its text count plus the weighted context fields holding it."""
     n = ctx.snap.n
-    t = scratch(ctx) if len(rows) * _DENSE_SHARE > n else None
+    t = rowsets.scratch(ctx.snap) if len(rows) * _DENSE_SHARE > n else None
     best = np.zeros(len(rows))
     for word, weight in ((c.word, 1.0), *c.equivalents):
         tf = _tf(*ctx.text_rows(word), rows, n, t) + _tf(*context_hits(ctx, word), rows, n, t)

@@ -142,11 +142,16 @@ def context_hits(ctx, word: str) -> tuple[np.ndarray, np.ndarray]:
             return rows[0][order], weights[0][order]
         # summed in field order, as the dense per-field additions always did
         if sum(len(r) for r in rows) * rowsets.DENSE_SHARE > ctx.snap.n:
-            out = np.zeros(ctx.snap.n)
-            for found, w in zip(rows, weights):
-                out[found] += w
-            found = np.flatnonzero(out)
-            return rowsets.compact(found, ctx.snap.n), out[found]
+            table = rowsets.scratch(ctx.snap)
+            try:
+                for found, w in zip(rows, weights):
+                    table[found] += w
+                found = rowsets.union(ctx.snap.n, rows)    # through a mask: sorted
+                found = found if sum(1 for r in rows if len(r)) > 1 else np.sort(found)
+                return found, table[found]
+            finally:
+                for r in rows:
+                    table[r] = 0
         found, inverse = np.unique(np.concatenate(rows), return_inverse=True)
         out = np.zeros(len(found))
         for part, w in zip(np.split(inverse, np.cumsum([len(r) for r in rows])[:-1]), weights):

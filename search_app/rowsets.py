@@ -5,6 +5,8 @@ the concatenation of both instead, which is what made a query's cost grow with t
 corpus faster than its matches did."""
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 DENSE_SHARE = 32            # sets larger than n / DENSE_SHARE go through a mask
@@ -25,6 +27,19 @@ def union(n: int, sets) -> np.ndarray:
     for s in sets:
         mask[s] = True
     return compact(np.flatnonzero(mask), n)
+
+
+def scratch(snap, dtype=np.float64) -> np.ndarray:
+    """A zeroed table over every row, one per serving thread and dtype, kept with the
+    snapshot: a caller writes into it and leaves it zeroed, so a query neither clears
+    nor faults in n values (19 MB of floats at 16× lawrefbook) for each use."""
+    local = snap.derived("scratch", lambda _snap: threading.local()) \
+        if hasattr(snap, "derived") else threading.local()
+    key = np.dtype(dtype).str
+    tables = local.__dict__
+    if key not in tables:
+        tables[key] = np.zeros(snap.n, dtype=dtype)
+    return tables[key]
 
 
 def compact(rows: np.ndarray, n: int) -> np.ndarray:

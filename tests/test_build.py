@@ -175,17 +175,20 @@ def _sorted_by_row_text(text: bytes, sa) -> bool:
 
 
 def _answers_as(got, want, extra=()):
-    """Every substring query answers on `got` as on `want` (rows and counts a row)."""
+    """Every substring query answers on `got` as on `want` (rows and counts a row), the
+    suffix arrays' answer and the query side's (hot lists first, indexer.hot) alike."""
+    from search_app.evaluate import rows_with
     ids_got, ids_want = got.meta["clause_ids"], want.meta["clause_ids"]
     texts = [want.row_text(i) for i in range(want.n)]
     needles = {t[k:k + n] for t in texts for k in range(0, len(t), 7) for n in (1, 2, 4, 9)}
-    for q in sorted(needles | set(extra)):
+    hot = set(got.hot.keys) if got.hot is not None else set()
+    for q in sorted(needles | set(extra) | hot):
         if not q.strip():
             continue
-        a_rows, a_n = got.rows_with(q)
         b_rows, b_n = want.rows_with(q)
-        assert dict(zip((ids_got[r] for r in a_rows), a_n.tolist())) == \
-            dict(zip((ids_want[r] for r in b_rows), b_n.tolist())), q
+        for a_rows, a_n in (got.rows_with(q), rows_with(got, q)):
+            assert dict(zip((ids_got[r] for r in a_rows), a_n.tolist())) == \
+                dict(zip((ids_want[r] for r in b_rows), b_n.tolist())), q
         assert len(got.occurrences(q)) == want.count(q) <= got.count(q), q
     assert [got.row_text(got.row_of[c]) for c in ids_want] == texts
     assert [got.record(got.row_of[c]) for c in ids_want] == \
@@ -199,21 +202,24 @@ def test_updates_add_segments_and_compact(tmp_path, monkeypatch):
     into one segment. After every step every query answers as from a clean build."""
     import os
     import indexer.segments as segments
+    from search_app.evaluate import hot_dropped
     from tests.test_kill import corpus as big_corpus
     monkeypatch.setattr("indexer.snapshot_rows.TRAIN_ROWS", 100)
     monkeypatch.setattr("indexer.carry.MAX_SEGMENTS", 3)
     monkeypatch.setattr("indexer.carry.MAX_DEAD_SHARE", 0.5)     # a small corpus
+    monkeypatch.setattr("indexer.hot.HOT_OCCURRENCES", 20)      # … with hot words
     docs, index = tmp_path / "docs", tmp_path / "ix"
     big_corpus(docs, 12)
     build_index([docs], index, **QUIET)
     first = snapshot_dir(index, newest(index).generation)
+    assert len(newest(index).hot.keys) >= 5
     inode = os.stat(first / "text.bin").st_ino
     edits = [lambda: write(docs, "plan004.txt", PLAN.format(city="城4市", n=444)
                            + "\n三、加强学校建设，新增ＡＢ和𠀀。\n"),
              lambda: write(docs, "plan099.txt", PLAN.format(city="城99市", n=99)),
              lambda: (docs / "plan008.txt").unlink(),
              lambda: write(docs, "plan001.txt", PLAN.format(city="城1市", n=111))]
-    seen = []
+    seen, dropped = [], []
     for k, edit in enumerate(edits):
         edit()
         build_index([docs], index, prune=True, **QUIET)
@@ -222,6 +228,7 @@ def test_updates_add_segments_and_compact(tmp_path, monkeypatch):
         got, want = newest(index), newest(clean)
         segs = segments.segments_of(got.meta)
         seen.append((len(segs), len(got.dead)))
+        dropped.append(len(hot_dropped(got)))
         for text, sa, _base in got.parts:
             assert sorted(int(p) for p in sa) == list(range(0, len(text), 2))
             assert _sorted_by_row_text(bytes(text), sa)
@@ -231,6 +238,7 @@ def test_updates_add_segments_and_compact(tmp_path, monkeypatch):
     # MAX_SEGMENTS reached (the two small segments merged into one; the first segment,
     # never rewritten, keeps its dead rows), a change again
     assert seen == [(2, 1), (3, 1), (2, 2), (3, 3)]
+    assert dropped[0] > 0 and dropped[2] > dropped[1]    # hot lists read past dropped rows
     assert not os.path.exists(first)
     assert os.stat(snapshot_dir(index, newest(index).generation) / "text.bin").st_ino == inode
     # past MAX_DEAD_SHARE dropped bytes, everything is compacted into one segment

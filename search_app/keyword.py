@@ -255,19 +255,41 @@ def partial_rows(ctx, soft: list[Concept], must: np.ndarray | None,
     units = [(w, rows) for w, rows in units if len(rows)] if len(units) > 1 else []
     if not units:
         return np.zeros(0, dtype=np.int64)
-    n = ctx.snap.n
+    n, total = ctx.snap.n, sum(w for w, _ in units)
+    need = next(least for most, least in MIN_SHOULD_MATCH if len(units) <= most)
+    # MaxScore's split: the lightest words together below the needed share cannot make
+    # a partial match alone, so only rows holding one of the others are candidates
+    light, weight = 0, 0.0
+    for w, _rows in sorted(units, key=lambda u: u[0]):
+        if weight + w >= need * total - 1e-9:
+            break
+        light, weight = light + 1, weight + w
+    heavy = sorted(units, key=lambda u: u[0])[light:]
+    cand = rowsets.union(n, [rows for _w, rows in heavy])
+    if must is not None:
+        cand = rowsets.intersect(n, cand, must)
+    held = np.zeros(len(cand))
+    for w, rows in units:
+        held += w * rowsets.member(n, cand, rows)
+    share = held / max(total, 1e-9)
+    if not len(share) or share.max() < need - 1e-9:
+        return _best_share_rows(ctx, units, must, full)     # no row reaches the share
+    return rowsets.difference(n, cand[share >= need - 1e-9], full)
+
+
+def _best_share_rows(ctx, units, must, full) -> np.ndarray:
+    """The rows holding the largest share of the words' weight any row holds."""
+    n, total = ctx.snap.n, sum(w for w, _ in units)
     held = np.zeros(n)
     for w, rows in units:
         held[rows] += w
     union = np.flatnonzero(held)
     if must is not None:
         union = rowsets.intersect(n, union, must)
-    share = held[union] / max(sum(w for w, _ in units), 1e-9)
-    if not len(share):
+    if not len(union):
         return union
-    need = next(least for most, least in MIN_SHOULD_MATCH if len(units) <= most)
-    keep = share >= min(need, share.max()) - 1e-9
-    return rowsets.difference(n, union[keep], full)
+    share = held[union] / max(total, 1e-9)
+    return rowsets.difference(n, union[share >= share.max() - 1e-9], full)
 
 
 # ---- weights ------------------------------------------------------------------------------

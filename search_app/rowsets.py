@@ -47,7 +47,7 @@ def compact(rows: np.ndarray, n: int) -> np.ndarray:
     return rows.astype(np.int32) if n < 2**31 and rows.dtype != np.int32 else rows
 
 
-def _member(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def member(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """For each element of a, whether it is in b (both sorted, distinct)."""
     if not len(a) or not len(b):
         return np.zeros(len(a), dtype=bool)
@@ -55,6 +55,11 @@ def _member(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         mask = np.zeros(n, dtype=bool)
         mask[b] = True
         return mask[a]
+    if len(b) < len(a):            # search the smaller set in the larger
+        pos = np.minimum(np.searchsorted(a, b), len(a) - 1)
+        out = np.zeros(len(a), dtype=bool)
+        out[pos[a[pos] == b]] = True
+        return out
     pos = np.searchsorted(b, a)
     pos[pos == len(b)] = len(b) - 1
     return b[pos] == a
@@ -63,9 +68,9 @@ def _member(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def intersect(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if len(a) > len(b):
         a, b = b, a
-    return a[_member(n, a, b)]
+    return a[member(n, a, b)]
 
 
 def difference(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The rows of a not in b."""
-    return a[~_member(n, a, b)]
+    return a[~member(n, a, b)]

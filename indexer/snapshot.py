@@ -13,6 +13,8 @@ Whoosh generation gets a snapshot directory `snap_<gen>/` holding:
              meta.json's doc_records keeps once per document
 - text.<g>.bin, sa.<g>.npy, records.<g>.zst   the same for each segment an update
              added (indexer.segments; the older segments' files are hard links)
+- hot.json, hot.bin   rows and counts of the first segment's most frequent words
+             (indexer.hot), read instead of their suffix-array ranges
 - cites.json which clause cites which document/article, and each document's citers,
              and every reference found, for the next update (indexer.citegraph)
 - meta.json  vocabularies, clause ids, headings, distinct outline paths (row_path in

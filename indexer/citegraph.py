@@ -32,13 +32,59 @@ from indexer.rowcodec import loads
 CITES_FILE = "cites.json"
 
 
+class Articles:
+    """doc_id → {article number → its first clause_id}. The rows an update keeps come as
+    columns (each row's document, its article number or -1, its clause_id) and a
+    document's dict is made when a reference first names that document: an update
+    resolves a few thousand references, not the 150k rows it keeps. Rows added one by
+    one (`add`, the new rows) follow the kept ones, as in the snapshot."""
+
+    def __init__(self, docs: list[dict] = (), row_doc=None, article=None, clause_ids=()):
+        import numpy as np
+        self._clause_ids = clause_ids
+        self._new: dict[str, dict[int, str]] = defaultdict(dict)
+        self._made: dict[str, dict[int, str]] = {}
+        self._of_doc: dict[str, list[int]] = defaultdict(list)    # doc_id → doc numbers
+        for j, doc in enumerate(docs if row_doc is not None else ()):
+            self._of_doc[doc["doc_id"]].append(j)
+        row_doc = np.zeros(0, np.int64) if row_doc is None else np.asarray(row_doc)
+        numbered = np.flatnonzero(np.asarray(article) >= 0) if len(row_doc) else row_doc
+        self._rows = numbered[np.argsort(row_doc[numbered], kind="stable")]
+        self._article = article
+        self._bounds = np.searchsorted(row_doc[self._rows], np.arange(len(docs) + 1)) \
+            if len(row_doc) else None
+
+    def add(self, doc_id: str, n: int | None, clause_id: str) -> None:
+        if n is not None and n >= 0:
+            self._new[doc_id].setdefault(n, clause_id)     # the article's first clause
+
+    def get(self, doc_id: str, default=None) -> dict[int, str] | None:
+        made = self._made.get(doc_id)
+        if made is None:
+            made = self._made[doc_id] = self._make(doc_id)
+        return made or default
+
+    def _make(self, doc_id: str) -> dict[int, str]:
+        import numpy as np
+        out: dict[int, str] = {}
+        docs = self._of_doc.get(doc_id, ())
+        if docs and self._bounds is not None:
+            rows = np.sort(np.concatenate([self._rows[self._bounds[j]:self._bounds[j + 1]]
+                                           for j in docs]))
+            for n, r in zip(self._article[rows].tolist(), rows.tolist()):
+                out.setdefault(n, self._clause_ids[r])
+        for n, clause_id in self._new.get(doc_id, {}).items():
+            out.setdefault(n, clause_id)
+        return out
+
+
 @dataclass
 class DocTable:
     """What resolution needs to know about the indexed documents."""
     by_number: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     by_title: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     dated: dict[str, int] = field(default_factory=dict)           # doc_id → date ordinal
-    articles: dict[str, dict[int, str]] = field(default_factory=lambda: defaultdict(dict))
+    articles: Articles = field(default_factory=Articles)
 
     def add_document(self, doc: dict) -> None:
         doc_id = doc["doc_id"]
@@ -51,8 +97,7 @@ class DocTable:
 
     def add_article(self, doc_id: str, n: int | None, clause_id: str) -> None:
         """Article `n` (第n条) of a document is at this clause (when n is not None)."""
-        if n is not None and n >= 0:
-            self.articles[doc_id].setdefault(n, clause_id)   # the article's first clause
+        self.articles.add(doc_id, n, clause_id)
 
 
 def clause_article(label: str | None) -> int:
@@ -113,16 +158,15 @@ def resolve_reference(ref: Reference, table: DocTable, citing_doc: str,
     return target, clause
 
 
-def build_graph(records, docs: list[dict], articles=(), refs: dict | None = None) -> dict:
+def build_graph(records, docs: list[dict], articles: Articles | None = None,
+                refs: dict | None = None) -> dict:
     """cites.json's content from the snapshot's documents and rows, in row order: first
-    the rows kept from the previous snapshot, as their (doc_id, clause_id, article
-    number) `articles` and their documents' `refs` from its cites.json, then `records`,
-    the new rows (clause_id, doc_id, label, text …)."""
-    table = DocTable()
+    the rows kept from the previous snapshot, as their `articles` and their documents'
+    `refs` from its cites.json, then `records`, the new rows (clause_id, doc_id, label,
+    text …)."""
+    table = DocTable(articles=articles if articles is not None else Articles())
     for doc in docs:
         table.add_document(doc)
-    for doc_id, clause_id, n in articles:
-        table.add_article(doc_id, n, clause_id)
     refs = dict(refs or {})
     for rec in records:
         table.add_article(rec["doc_id"], clause_article(rec.get("label")), rec["clause_id"])
@@ -150,7 +194,7 @@ def build_graph(records, docs: list[dict], articles=(), refs: dict | None = None
     return {"clauses": clauses, "cited_by": cited_by, "refs": refs}
 
 
-def write_citations(snap_dir: Path, rows, docs: list[dict], dumps, articles=(),
+def write_citations(snap_dir: Path, rows, docs: list[dict], dumps, articles=None,
                     refs: dict | None = None) -> None:
     """cites.json into a snapshot directory being built, from the clause rows (clause_id,
     doc_id, label, text …) the writer collected in its one pass and the rows it carried."""

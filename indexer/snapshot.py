@@ -44,7 +44,7 @@ import numpy as np
 
 from indexer import hot, sufarray
 from indexer.carry import Carried
-from indexer.citegraph import write_citations
+from indexer.citegraph import Articles, write_citations
 from indexer.rowcodec import dumps
 from indexer.segments import WHOLE, Segment, appended
 from indexer.snapshot_read import Snapshot, iter_snapshot_records, load_meta, snapshot_dir
@@ -77,12 +77,14 @@ def build_snapshot(ix, index_dir: Path) -> Path:
 
 def write_snapshot(index_dir: Path, generation: int, records,
                    known_hashes: dict[str, str] | None = None,
-                   carried: Carried | None = None, stats: dict | None = None) -> Path:
+                   carried: Carried | None = None, stats: dict | None = None,
+                   empty: dict | None = None) -> Path:
     """Write snapshot `generation` from a stream of new clause records after the rows
     `carried` from the previous snapshot (indexer.carry); returns its directory.
     Records carried forward from a snapshot have no content hash any more (hits do not
     show it): `known_hashes` (source → hash of the previous snapshot) supplies theirs;
-    `stats` (source → indexer.writer.file_signature) lets the next run skip reading them.
+    `stats` (source → indexer.writer.file_signature) lets the next run skip reading them,
+    and `empty` (the same, of files that held no clause) skip parsing those again.
     Carried rows bring their columns and citation references; their text, suffix array
     and records stay in the previous snapshot's segments, linked into this one, and the
     new rows make a segment of their own (indexer.segments), unless it is time to
@@ -99,7 +101,7 @@ def write_snapshot(index_dir: Path, generation: int, records,
                            after[0].rec_base if after else carried.rec_end)
     pending = PendingSnapshot(index_dir, known_hashes, carried, segment)
     pending.add(records)
-    return pending.finish(generation, stats)
+    return pending.finish(generation, stats, empty)
 
 
 class PendingSnapshot:
@@ -152,7 +154,8 @@ class PendingSnapshot:
         finally:
             shutil.rmtree(self.tmp, ignore_errors=True)
 
-    def finish(self, generation: int, stats: dict | None = None) -> Path:
+    def finish(self, generation: int, stats: dict | None = None,
+               empty: dict | None = None) -> Path:
         target, tmp, carried = snapshot_dir(self.index_dir, generation), self.tmp, self.carried
         try:
             self._wait()
@@ -161,6 +164,7 @@ class PendingSnapshot:
             meta["generation"] = generation
             meta["stats"] = {src: sig for src, sig in (stats or {}).items()
                              if sig is not None and src in meta["sources"]}
+            meta["empty"] = dict(empty or {})
             kept = carried.n if carried is not None else 0
             # a build sorts in a thread (divsufsort is C and lets go of the GIL) while the
             # citation graph and the other files are written; an update sorts its new rows
@@ -168,8 +172,8 @@ class PendingSnapshot:
             new = self._segments(meta, blob)
             # the first segment's hot-needle candidates are cut while it sorts
             words = hot.candidates_of(blob, arrays["starts"]) if new is WHOLE else []
-            articles = zip((meta["docs"][j]["doc_id"] for j in arrays["row_doc"][:kept].tolist()),
-                           meta["clause_ids"][:kept], arrays["article"][:kept].tolist())
+            articles = Articles(meta["docs"], arrays["row_doc"][:kept], arrays["article"][:kept],
+                                meta["clause_ids"])
             write_citations(tmp, cite_rows, meta["docs"], dumps, articles,
                             carried.refs if carried is not None else None)
             del cite_rows

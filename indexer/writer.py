@@ -135,6 +135,9 @@ def file_signature(path: Path, listing: dict | None = None) -> list | None:
     return sig
 
 
+NO_CLAUSES = "没有找到正文条款"
+
+
 def parse_file(path: Path, source: str, ocr: bool = False
                ) -> tuple[str, str, list[dict] | None, str, list[str]]:
     """(source, digest, clause records or None, reason if unreadable, warnings).
@@ -153,7 +156,7 @@ def parse_file(path: Path, source: str, ocr: bool = False
         return source, "", None, (f"无法解析此文件（程序内部错误 {type(exc).__name__}），"
                                   "请把文件发给维护人员"), []
     if not doc.clauses:
-        return source, digest, None, "没有找到正文条款", doc.warnings
+        return source, digest, None, NO_CLAUSES, doc.warnings
     records = doc.clause_records()
     for r in records:           # index-side only: the snapshot keeps it out of hits
         r["content_hash"] = digest
@@ -212,10 +215,18 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
         report.skipped.append((name, "文件名不是有效的 UTF-8 编码，请重命名后再索引"))
         log(f"跳过 {name}：文件名不是有效的 UTF-8 编码，请重命名后再索引")
     seen_stats = prev_meta.get("stats", {}) if prev else {}
+    seen_empty = prev_meta.get("empty", {}) if prev and not rebuild else {}
     stats: dict[str, list] = {}               # what the next run compares (file_signature)
+    empty: dict[str, list] = {}               # read, readable, and no clause in them
     listing: dict = {}
     for path, src in files:
         sig = stats[src] = file_signature(path, listing)
+        if sig is not None and seen_empty.get(src) == sig:
+            # the same bytes as when no clause was found in them: said again, not parsed
+            empty[src] = sig
+            report.skipped.append((src, NO_CLAUSES))
+            log(f"跳过 {src}：{NO_CLAUSES}")
+            continue
         if src in known and not rebuild:
             if sig is not None and seen_stats.get(src) == sig:
                 report.unchanged += 1         # same size and times: not read again
@@ -254,6 +265,8 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
                 for w in warnings:
                     log(f"提示 {source}：{w}")
                 if lines is None:
+                    if digest and reason == NO_CLAUSES and stats.get(source) is not None:
+                        empty[source] = stats[source]
                     report.skipped.append((source, reason))
                     log(f"跳过 {source}：{reason}")
                     continue
@@ -271,7 +284,10 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
                 report.read += 1
                 report.clauses += n
         report.phases["解析写入"] = time.perf_counter() - started
-        changed = bool(report.read or gone or unlisted or rebuild)
+        # a file newly found empty (or no longer empty) is worth a generation: the next
+        # runs then skip parsing it
+        changed = bool(report.read or gone or unlisted or rebuild
+                       or (prev is not None and empty != seen_empty))
         if changed:
             writer.commit(mergetype=CLEAR if rebuild else None, optimize=False)
         else:
@@ -282,13 +298,13 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
         if pending is not None and snapshot_dir(index_dir, generation).exists():
             pending.abandon()
         elif pending is not None:
-            pending.finish(generation, stats)
+            pending.finish(generation, stats, empty)
         elif not snapshot_dir(index_dir, generation).exists():
             carried = carry(prev, lambda s: s not in replaced and s in live, prev_meta) \
                 if not rebuild and prev is not None else None
             write_snapshot(index_dir, generation, _read_spool(spool_path),
                            known_hashes={} if rebuild else known, carried=carried,
-                           stats=stats)
+                           stats=stats, empty=empty)
     except BaseException:
         if not writer.is_closed:
             writer.cancel()

@@ -169,3 +169,30 @@ def test_unchanged_files_are_known_by_size_and_time_without_reading(tmp_path, mo
     (docs / "d0.txt").write_text(PLAN.format(city="城0市", n=0), encoding="utf-8")  # now
     r = build_index([docs], index, log=lambda m: None)
     assert (r.read, r.unchanged, digests) == (0, 3, ["d0.txt"])
+
+
+def test_a_file_without_clauses_is_not_parsed_again_until_it_changes(tmp_path, monkeypatch):
+    """Every run still names the empty file, but only a run that sees new bytes (another
+    size or time) parses it: an office's folder of cover letters costs nothing per update."""
+    import os
+    import indexer.writer as writer
+    docs, index = tmp_path / "docs", tmp_path / "ix"
+    write(docs, "plan.txt", PLAN.format(city="甲市", n=1))
+    write(docs, "cover.txt", "关于转发文件的通知\n")
+    old = 1_600_000_000
+    for p in docs.iterdir():
+        os.utime(p, (old, old))
+    r = build_index([docs], index, log=lambda m: None)
+    assert [s for s, _ in r.skipped] == ["cover.txt"]
+    parsed = []
+    real = writer.parse_for_index
+    monkeypatch.setattr(writer, "parse_for_index", lambda p, s, *a: parsed.append(s) or real(p, s, *a))
+    said = []
+    r = build_index([docs], index, log=said.append)
+    assert parsed == [] and r.skipped == [("cover.txt", writer.NO_CLAUSES)]
+    assert any("cover.txt" in m for m in said)
+    (docs / "cover.txt").write_text("一、本条是新加的正文内容，已有条款可以检索。\n", encoding="utf-8")
+    os.utime(docs / "cover.txt", (old + 5, old + 5))
+    r = build_index([docs], index, log=lambda m: None)
+    assert parsed == ["cover.txt"] and r.skipped == [] and r.read == 1
+    assert total(SearchEngine(index), "新加的正文") == 1

@@ -174,6 +174,11 @@ def one_file_update(corpus: Path, index: Path, log=print) -> dict[str, tuple[flo
     text = changed.read_text(encoding="utf-8")
     added = corpus / "x00" / "新增文件.md"
     cmd = CLI + ["index", str(corpus), "--index", str(index), "--prune"]
+    # bytecode as an installed copy has it (pip compiles on install, Python on a first
+    # import): a shell with PYTHONDONTWRITEBYTECODE would charge each run the compiling
+    import compileall
+    for package in ("analyzers", "indexer", "search_app"):
+        compileall.compile_dir(str(ROOT / package), quiet=1)
     out = {}
     try:
         added.write_text("# 新增文件（规模测试）" + text[text.index("\n"):], encoding="utf-8")

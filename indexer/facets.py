@@ -137,7 +137,8 @@ class StageFacet(ListFacet):
     def counts(self, snap, rows: np.ndarray) -> list[dict]:
         vocab = snap.meta["vocab"][self.name]
         counts = np.bincount(snap.multi_values(self.name, rows), minlength=len(vocab))
-        general = int(np.count_nonzero(np.diff(snap.arrays[self.name + "_indptr"])[rows] == 0))
+        indptr = snap.arrays[self.name + "_indptr"]      # the rows' sizes, not all n
+        general = int(np.count_nonzero(indptr[rows + 1] == indptr[rows]))
         return self.listing(list(vocab) + [GENERAL], np.r_[counts, general])
 
 

@@ -13,7 +13,6 @@ from whoosh.writing import CLEAR
 
 from indexer.loaders import UnreadableFile, iter_source_files, load_document, meta_for, \
     sidecar_paths
-from indexer.pipeline import content_hash, parse_document
 from indexer.schema import clause_schema, whoosh_fields
 from indexer.rowcodec import dumps, loads
 from indexer.carry import carry
@@ -88,6 +87,7 @@ def _sources(paths: Iterable[Path]) -> list[tuple[Path, str]]:
 def file_digest(path: Path, data: bytes | None = None) -> str:
     """The content hash of a file together with its sidecar: editing only NAME.meta.json
     is a change too."""
+    from indexer.pipeline import content_hash
     data = path.read_bytes() if data is None else data
     for meta in sidecar_paths(path):
         if meta.is_file():
@@ -141,7 +141,10 @@ NO_CLAUSES = "没有找到正文条款"
 def parse_file(path: Path, source: str, ocr: bool = False
                ) -> tuple[str, str, list[dict] | None, str, list[str]]:
     """(source, digest, clause records or None, reason if unreadable, warnings).
-    Top-level so a process pool can run it. `ocr`: read scanned PDF pages by OCR."""
+    Top-level so a process pool can run it. `ocr`: read scanned PDF pages by OCR.
+    The parser is imported here, not with the module: its patterns take a tenth of a
+    second to compile, which an update that only removes files need not pay."""
+    from indexer.pipeline import parse_document
     try:
         data, text, notes = load_document(path, ocr=ocr)
         digest = file_digest(path, data)

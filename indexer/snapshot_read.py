@@ -63,8 +63,10 @@ class Snapshot:
             arrays = {k: z[k] for k in z.files}
         meta = load_meta(path) if meta is None else meta
         segs = segments_of(meta)
-        parts = [(_mmap(path / g.text), np.load(path / g.sa, mmap_mode="r"), g.text_base)
-                 for g in segs]
+        # the suffix arrays as plain ndarray views of their maps: np.memmap's own
+        # __getitem__ is Python, ~20 µs a probe, and a lookup probes ~50 times a segment
+        parts = [(_mmap(path / g.text), np.asarray(np.load(path / g.sa, mmap_mode="r")),
+                  g.text_base) for g in segs]
         if (path / "records.jsonl").exists():      # written before rows were compressed
             records, codec = _mmap(path / "records.jsonl"), RowDecompressor("raw", b"")
         else:

@@ -233,3 +233,22 @@ def test_web_empty_state_links_the_suggestion(sample_index):
     html = create_app({"INDEX_DIR": str(sample_index)}).test_client().get(
         "/", query_string={"q": "县管校聘管理体制", "mode": "exact"}).get_data(as_text=True)
     assert "改用关键词检索" in html and "mode=exact" not in html.split("改用关键词检索")[1][:300]
+
+
+def test_stage_counts_are_the_hits_own_stages(engine):
+    """Both ways of counting (a mask over the values for a large result, each row's own
+    values for a small one: here a single clause, found by its own opening words) give
+    each stage's and 通用's count among the matches."""
+    singles = [c["text"][:24] for c in all_clauses(engine)[::7]]
+    kinds = set()
+    for q in ["", "教育", "大班额", *singles]:
+        r = run(engine, q=q, mode="exact", size=2000)
+        want = {}
+        for h in r["hits"]:
+            for s in h["stages"] or ["通用"]:
+                want[s] = want.get(s, 0) + 1
+        got = {f["value"]: f["count"] for f in r["facets"]["stage"] if f["count"]}
+        assert r["total"] == len(r["hits"]) and got == want, q
+        if r["total"] == 1:
+            kinds.add(bool(r["hits"][0]["stages"]))
+    assert kinds == {True, False}       # single clauses with stages and without

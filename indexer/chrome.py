@@ -12,13 +12,9 @@ from __future__ import annotations
 
 import re
 
-_WS = "[ \t\u3000\u00a0\u2002-\u200a\u202f]"
-_COLON = f"{_WS}*[:：]"
+from indexer.labelspace import NARROW_WS, WS, narrowed, spaced
 
-
-def _spaced(word: str) -> str:
-    """索引号 also matches 索 引 号 and 索\u00a0引\u00a0号 (pages pad labels to equal width)."""
-    return f"{_WS}*".join(map(re.escape, word))
+_WS = WS
 
 
 # value shapes
@@ -69,10 +65,11 @@ for _w in ("字号 字体 选择阅读字号 阅读字号 字体大小 文字大
 for _w in ("上一篇 下一篇 上一条 下一条 原文链接 原文地址 本文链接").split():
     _LABELS[_w] = (_link, False)
 
+# matched on narrowed lines (indexer.labelspace): 索 引 号 and 索\u3000引\u3000号 alike
 _LABEL_RE = re.compile(
     r"(?<![^\s\u00a0\u3000|｜【\[•·])("
-    + "|".join(_spaced(w) for w in sorted(_LABELS, key=len, reverse=True))
-    + f"){_COLON}")
+    + "|".join(spaced(w) for w in sorted(_LABELS, key=len, reverse=True))
+    + f"){NARROW_WS}*[:：]")
 
 # pieces that are chrome with no label: buttons, link bars
 _BUTTONS = ("打印本页 打印此页 打印文章 打印 关闭窗口 关闭本页 关闭 返回顶部 返回首页 返回 "
@@ -148,7 +145,7 @@ def _only_chrome_pieces(line: str) -> bool:
     """The line consists of nothing but label:value pieces, URLs and buttons."""
     pieces = 0
     weak_only = True
-    marks = list(_LABEL_RE.finditer(line))
+    marks = list(_LABEL_RE.finditer(narrowed(line)))
     head = line[: marks[0].start()] if marks else line
     for i, m in enumerate(marks):
         label = _SPACES.sub("", m.group(1))

@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from indexer.labelspace import NARROW_WS, WS, narrowed, spaced
+
 HEAD_WINDOW = 40           # lines: heads are short; a body line never gets this far up
 
 # the fact keys a reader may return (DocFacts names, plus `published` for a page's
@@ -57,7 +59,7 @@ class Head:
 
 Reader = Callable[[list[str]], "HeadReading | None"]
 
-_WS = "[ \t\u3000\u00a0\u2002-\u200a\u202f]"
+_WS = WS
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
@@ -69,10 +71,6 @@ def decode_entities(text: str) -> str:
             break
         text = html.unescape(text)
     return text
-
-
-def _spaced(word: str) -> str:
-    return f"{_WS}*".join(map(re.escape, word))
 
 
 STATUSES = ("现行有效", "已废止", "已修改", "征求意见稿", "失效", "尚未生效")
@@ -98,16 +96,18 @@ def status_of(value: str) -> str:
 # --- label: value lines --------------------------------------------------------------
 
 def _label_pattern(labels: dict) -> re.Pattern:
-    alts = "|".join(_spaced(w) for w in sorted(labels, key=len, reverse=True))
+    """Matched on narrowed lines (indexer.labelspace)."""
+    alts = "|".join(spaced(w) for w in sorted(labels, key=len, reverse=True))
+    ws = NARROW_WS
     # 【发布部门】 value | 发布部门：value | [发布部门] value ; a label starts the line or
     # follows a separator, so 发布日期 inside a sentence never counts
-    return re.compile(rf"(?:^|(?<=[\s|｜•·]))(?:[【\[［]{_WS}*(?P<b>{alts}){_WS}*[】\]］]{_WS}*[:：]?"
-                      rf"|(?P<c>{alts}){_WS}*[:：])")
+    return re.compile(rf"(?:^|(?<=[\s|｜•·]))(?:[【\[［]{ws}*(?P<b>{alts}){ws}*[】\]］]{ws}*[:：]?"
+                      rf"|(?P<c>{alts}){ws}*[:：])")
 
 
 def _pieces(line: str, pattern: re.Pattern) -> list[tuple[str, str]] | None:
     """[(label, value)] when the line is nothing but label/value pieces, else None."""
-    marks = list(pattern.finditer(line))
+    marks = list(pattern.finditer(narrowed(line)))
     if not marks or line[:marks[0].start()].strip(" \t\u3000\u00a0|｜•·"):
         return None
     out = []

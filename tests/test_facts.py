@@ -169,3 +169,18 @@ def test_issuer_from_title_and_national_ministry():
     f = facts_text("教育部等九部门关于印发《“十四五”县域普通高中发展提升行动计划》的通知\n教基〔2021〕8号\n一、")
     assert (f.title, f.province, f.city, f.doc_number) == ("“十四五”县域普通高中发展提升行动计划", "全国", "",
                                                           "教基〔2021〕8号")
+
+
+def test_place_names_are_found_leftmost_then_longest_without_overlap():
+    """What a regex alternation of every name, longest first, finds: 黑龙江省宁安市 is two
+    names back to back; 北京市朝阳区 is 北京市 then 朝阳区, not 北京 or 朝阳; two-character
+    names count only at the start, after 中共 or right after another name."""
+    from analyzers.places import find_places
+    names = lambda t: [(m.start, m.name) for m in find_places(t)]
+    assert names("黑龙江省宁安市教育局") == [(0, "黑龙江省"), (4, "宁安市")]
+    assert names("关于北京市朝阳区的通知") == [(2, "北京市"), (5, "朝阳区")]
+    assert names("中共盘锦市委 盘锦市人民政府") == [(2, "盘锦市"), (7, "盘锦市")]
+    assert names("三明市沙县区教育局") == [(0, "三明市"), (3, "沙县区")]      # not 沙县
+    assert names("") == [] and names("没有地名的一句话") == []
+    text = "张家口市、宁安市和海淀区"
+    assert [text[m.start:m.end] for m in find_places(text)] == ["张家口市", "宁安市", "海淀区"]

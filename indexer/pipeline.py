@@ -12,7 +12,7 @@ from indexer.cleaning import clean_lines
 from indexer.facts import apply_overrides, extract_facts
 from indexer.heads import read_head
 from indexer.outline import split_clauses
-from indexer.records import Clause, Document
+from indexer.records import Clause, Document, content_hash
 
 
 _UNIT_NOTE = re.compile(r"[（(]\s*(?:责任单位|牵头单位|责任部门|配合单位)[^）)]*[）)]"
@@ -28,12 +28,6 @@ def without_unit_notes(text: str) -> str:
 def doc_id_for(source: str) -> str:
     """Stable across edits of the file: derived from where it lives, not what it says."""
     return hashlib.sha1(source.encode("utf-8")).hexdigest()[:12]
-
-
-def content_hash(data: bytes | str) -> str:
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    return hashlib.sha1(data).hexdigest()
 
 
 MAX_CLAUSE_CHARS = 20_000      # the longest real clause in lawrefbook is ~12k characters

@@ -5,6 +5,8 @@ the index schema and the JSON API all use them unchanged.
 """
 from __future__ import annotations
 
+import hashlib
+
 from dataclasses import dataclass, field, fields
 
 # Facets (what users filter and count on) are declared in indexer.facets.
@@ -100,3 +102,10 @@ def _field_names(cls) -> tuple[str, ...]:
     if names is None:
         names = _NAMES[cls] = tuple(f.name for f in fields(cls))
     return names
+
+
+def content_hash(data: bytes | str) -> str:
+    """A file's identity for incremental indexing (the bytes, and its sidecar's)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return hashlib.sha1(data).hexdigest()

@@ -13,6 +13,7 @@ from whoosh.writing import CLEAR
 
 from indexer.loaders import UnreadableFile, iter_source_files, load_document, meta_for, \
     sidecar_paths
+from indexer.records import content_hash
 from indexer.schema import clause_schema, whoosh_fields
 from indexer.rowcodec import dumps, loads
 from indexer.carry import carry
@@ -87,7 +88,6 @@ def _sources(paths: Iterable[Path]) -> list[tuple[Path, str]]:
 def file_digest(path: Path, data: bytes | None = None) -> str:
     """The content hash of a file together with its sidecar: editing only NAME.meta.json
     is a change too."""
-    from indexer.pipeline import content_hash
     data = path.read_bytes() if data is None else data
     for meta in sidecar_paths(path):
         if meta.is_file():

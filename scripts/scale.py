@@ -48,10 +48,10 @@ def run_watched(cmd: list[str]) -> tuple[float, float, int, str, float]:
     t = threading.Thread(target=watch, daemon=True)
     t.start()
     _, err = proc.communicate()
+    secs = time.perf_counter() - started     # before the join: the watcher sleeps 0.1 s
     t.join()
     last = (err.strip().splitlines() or [""])[-1]
-    return (time.perf_counter() - started, peak[0], proc.returncode, last,
-            _children_cpu() - cpu0)
+    return secs, peak[0], proc.returncode, last, _children_cpu() - cpu0
 
 
 def _children_cpu() -> float:

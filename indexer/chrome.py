@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import re
 
-from indexer.labelspace import NARROW_WS, WS, narrowed, spaced
+from indexer.labelspace import NARROW_WS, WS as _WS, narrowed, spaced
 
-_WS = WS
 
 
 # value shapes

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+
 from analyzers.citations import Reference, article_number, find_references, issuer_free
 from analyzers.titles import title_key
 from indexer.factparse import date_ordinal
@@ -40,7 +42,6 @@ class Articles:
     one (`add`, the new rows) follow the kept ones, as in the snapshot."""
 
     def __init__(self, docs: list[dict] = (), row_doc=None, article=None, clause_ids=()):
-        import numpy as np
         self._clause_ids = clause_ids
         self._new: dict[str, dict[int, str]] = defaultdict(dict)
         self._made: dict[str, dict[int, str]] = {}
@@ -65,7 +66,6 @@ class Articles:
         return made or default
 
     def _make(self, doc_id: str) -> dict[int, str]:
-        import numpy as np
         out: dict[int, str] = {}
         docs = self._of_doc.get(doc_id, ())
         if docs and self._bounds is not None:

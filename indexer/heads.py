@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from indexer.labelspace import NARROW_WS, WS, narrowed, spaced
+from indexer.labelspace import NARROW_WS, WS as _WS, narrowed, spaced
 
 HEAD_WINDOW = 40           # lines: heads are short; a body line never gets this far up
 
@@ -59,7 +59,6 @@ class Head:
 
 Reader = Callable[[list[str]], "HeadReading | None"]
 
-_WS = WS
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 

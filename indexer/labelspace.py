@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 
-WS = "[ \t\u3000\u00a0\u2002-\u200a\u202f]"     # any horizontal space, as written
 WIDE_SPACES = "\u3000\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f"
 NARROW_WS = "[ \t\u00a0]"
+WS = f"[ \t\u00a0{WIDE_SPACES}]"          # any horizontal space, as written
 _TO_NARROW = str.maketrans(dict.fromkeys(WIDE_SPACES, " "))
 
 

@@ -105,7 +105,7 @@ def _field_names(cls) -> tuple[str, ...]:
 
 
 def content_hash(data: bytes | str) -> str:
-    """A file's identity for incremental indexing (the bytes, and its sidecar's)."""
+    """SHA-1 of a file's bytes (or text), its identity for incremental indexing."""
     if isinstance(data, str):
         data = data.encode("utf-8")
     return hashlib.sha1(data).hexdigest()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.citegraph import add_clause_refs, clause_article, load_citations
+from indexer.citegraph import Prior, add_clause_refs, clause_article, load_citations, prior_of
 from indexer.facets import FACETS
 from indexer.segments import MAX_DEAD_SHARE, MAX_SEGMENTS, MAX_TAIL_SHARE, segments_of
 from indexer.snapshot_read import DICTIONARY, DOC_FACTS, Snapshot
@@ -62,6 +62,7 @@ class Carried:
     records: object = None          # its records (memory-mapped)
     dictionary: bytes | None = field(default=None)   # its records.dict (None: not zstd)
     codec: object = None            # decompresses its records
+    prior: Prior | None = None      # its citation graph's resolutions, to keep
 
     @property
     def n(self) -> int:
@@ -187,13 +188,14 @@ def carry(path: Path, keep, meta: dict | None = None) -> Carried:
     kept_ids = {docs[j]["doc_id"] for j in doc_ids}
     dict_path = path / DICTIONARY
     zstd = not (path / "records.jsonl").exists() and dict_path.exists()
-    refs = load_citations(path).get("refs")
-    article = a.get("article")
+    graph = load_citations(path)
+    refs, article, prior = graph.get("refs"), a.get("article"), None
     if refs is None or article is None:     # a snapshot of an older version: read its rows
         refs, article = _read_citations(snap, rows)
     else:
         refs = {d: r for d, r in refs.items() if d in kept_ids}
         article = article[rows]
+        prior = prior_of(graph, docs, kept_ids)
     starts, offsets = a["starts"], a["rec_offsets"]
     row_bytes = a["row_bytes"] if "row_bytes" in a else np.diff(starts) - 2
     rec_sizes = a["rec_sizes"] if "rec_sizes" in a else np.diff(offsets)
@@ -224,7 +226,7 @@ def carry(path: Path, keep, meta: dict | None = None) -> Carried:
         lists=lists, refs=refs, path=path, segments=segs, text_end=text_end,
         rec_end=int(offsets[-1]) if len(offsets) else 0, base_n=snap.n,
         can_append=can_append, linked=linked, stay=stay, records=snap.records,
-        dictionary=dict_path.read_bytes() if zstd else None, codec=snap._codec)
+        dictionary=dict_path.read_bytes() if zstd else None, codec=snap._codec, prior=prior)
 
 
 def _read_citations(snap: Snapshot, rows: np.ndarray) -> tuple[dict, np.ndarray]:

@@ -5,12 +5,14 @@ stored as `cites.json` beside it:
   {"clauses":  {clause_id: [[start, end, doc_id, clause_id_or_null], ...]},
    "cited_by": {doc_id: [[citing_doc_id, count, first_citing_clause_id], ...]},
    "refs":     {doc_id: [[clause_id, [[start, end, title, doc_number, article], ...]], ...]}}
+   "doc_keys": {doc_id: [title key, ...]}, "title_keys": {cited title: [key, ...]}}
 `clauses` feeds the links in clause text and the `cites` of the API, `cited_by` the
 被以下文件引用 list and the documents' `cited_by`. Unresolved references are not linked:
-they stay plain text. `refs` holds every reference found, resolved or not: the next
-update re-resolves the kept documents' references against the new set of documents
-(a new file may be what an old clause cites) without reading their clauses again
-(indexer.carry).
+they stay plain text. `refs` holds every reference found, resolved or not, and the keys
+say what each document and cited title resolve by. An update (indexer.carry) reads no
+kept clause again: a kept reference resolves as before unless a document added or
+dropped shares its 文号 or a title key (a new file may be what an old clause cites), for
+resolution looks at no other document; only those are resolved again (`Prior`).
 
 Resolution (resolve_reference, pure over a DocTable): the 文号 first, then the title key
 (analyzers.titles) with and without the issuer written inside the marks; among several
@@ -86,14 +88,18 @@ class DocTable:
     dated: dict[str, int] = field(default_factory=dict)           # doc_id → date ordinal
     articles: Articles = field(default_factory=Articles)
 
-    def add_document(self, doc: dict) -> None:
+    def add_document(self, doc: dict, keys: list[str] | None = None) -> list[str]:
+        """Index one document; returns its title keys (`keys`: already known)."""
         doc_id = doc["doc_id"]
         self.dated[doc_id] = date_ordinal(doc.get("date"), doc.get("year"))
         if doc.get("doc_number"):
             self.by_number[doc["doc_number"]].append(doc_id)
-        title = doc.get("title") or ""
-        for key in {title_key(title), title_key(issuer_free(title))} - {""}:
+        if keys is None:
+            title = doc.get("title") or ""
+            keys = sorted({title_key(title), title_key(issuer_free(title))} - {""})
+        for key in keys:
             self.by_title[key].append(doc_id)
+        return keys
 
     def add_article(self, doc_id: str, n: int | None, clause_id: str) -> None:
         """Article `n` (第n条) of a document is at this clause (when n is not None)."""
@@ -158,15 +164,59 @@ def resolve_reference(ref: Reference, table: DocTable, citing_doc: str,
     return target, clause
 
 
+@dataclass
+class Prior:
+    """What the previous snapshot's graph resolved, for an update to keep."""
+    clauses: dict           # clause_id → its resolved references (cites.json `clauses`)
+    title_keys: dict        # cited title → its keys
+    doc_keys: dict          # doc_id → its title keys, of the documents kept
+    dropped: set            # 文号 and title keys of the documents not kept
+
+
+def prior_of(graph: dict, docs: list[dict], kept_ids: set[str]) -> Prior | None:
+    """The Prior of a previous snapshot's graph and documents (`kept_ids` stay); None
+    for a graph written without its keys (everything is then resolved again)."""
+    doc_keys, title_keys = graph.get("doc_keys"), graph.get("title_keys")
+    if doc_keys is None or title_keys is None:
+        return None
+    dropped: set[str] = set()
+    for doc in docs:
+        if doc["doc_id"] not in kept_ids:
+            dropped.update(doc_keys.get(doc["doc_id"], ()))
+            dropped.add(doc.get("doc_number") or "")
+    return Prior(graph.get("clauses", {}), title_keys,
+                 {d: k for d, k in doc_keys.items() if d in kept_ids}, dropped - {""})
+
+
 def build_graph(records, docs: list[dict], articles: Articles | None = None,
-                refs: dict | None = None) -> dict:
+                refs: dict | None = None, prior: Prior | None = None) -> dict:
     """cites.json's content from the snapshot's documents and rows, in row order: first
     the rows kept from the previous snapshot, as their `articles` and their documents'
     `refs` from its cites.json, then `records`, the new rows (clause_id, doc_id, label,
-    text …)."""
+    text …). With the previous graph's `prior`, a kept clause none of whose references
+    shares a key with a document added or dropped keeps its resolution."""
     table = DocTable(articles=articles if articles is not None else Articles())
+    known = prior.doc_keys if prior is not None else {}
+    touched = set(prior.dropped) if prior is not None else set()
+    doc_keys = {}
     for doc in docs:
-        table.add_document(doc)
+        keys = doc_keys[doc["doc_id"]] = table.add_document(doc, known.get(doc["doc_id"]))
+        if doc["doc_id"] not in known:                  # added (or changed)
+            touched.update(keys)
+            touched.add(doc.get("doc_number") or "")
+    touched.discard("")
+    title_keys = dict(prior.title_keys) if prior is not None else {}
+
+    def keys_of(title: str):
+        keys = title_keys.get(title)
+        if keys is None:
+            keys = title_keys[title] = list(_title_keys(title))
+        return keys
+
+    def unchanged(found) -> bool:
+        return not any(number in touched or not touched.isdisjoint(keys_of(title))
+                       for _s, _e, title, number, _a in found)
+
     refs = dict(refs or {})
     for rec in records:
         table.add_article(rec["doc_id"], clause_article(rec.get("label")), rec["clause_id"])
@@ -176,29 +226,37 @@ def build_graph(records, docs: list[dict], articles: Articles | None = None,
     first: dict[tuple[str, str], str] = {}
     for doc_id, in_doc in refs.items():
         on = table.dated.get(doc_id, 0)
+        kept = doc_id in known
         for clause_id, found in in_doc:
-            out = []
-            for start, end, title, number, article in found:
-                ref = Reference(start, end, title=title, doc_number=number, article=article)
-                hit = resolve_reference(ref, table, doc_id, on)
-                if hit is None:
-                    continue
-                out.append([start, end, hit[0], hit[1]])
-                cited[hit[0]][doc_id] += 1
-                first.setdefault((hit[0], doc_id), clause_id)
+            if kept and unchanged(found):
+                out = prior.clauses.get(clause_id, [])
+            else:
+                out = []
+                for start, end, title, number, article in found:
+                    keys_of(title)
+                    ref = Reference(start, end, title=title, doc_number=number, article=article)
+                    hit = resolve_reference(ref, table, doc_id, on)
+                    if hit is not None:
+                        out.append([start, end, hit[0], hit[1]])
+            for _start, _end, target, _clause in out:
+                cited[target][doc_id] += 1
+                first.setdefault((target, doc_id), clause_id)
             if out:
                 clauses[clause_id] = out
     cited_by = {target: [[src, n, first[(target, src)]] for src, n in
                          sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
                 for target, counts in cited.items()}
-    return {"clauses": clauses, "cited_by": cited_by, "refs": refs}
+    cited_titles = {ref[2] for in_doc in refs.values() for _c, found in in_doc for ref in found}
+    return {"clauses": clauses, "cited_by": cited_by, "refs": refs, "doc_keys": doc_keys,
+            "title_keys": {t: k for t, k in title_keys.items() if t in cited_titles}}
 
 
 def write_citations(snap_dir: Path, rows, docs: list[dict], dumps, articles=None,
-                    refs: dict | None = None) -> None:
+                    refs: dict | None = None, prior: Prior | None = None) -> None:
     """cites.json into a snapshot directory being built, from the clause rows (clause_id,
     doc_id, label, text …) the writer collected in its one pass and the rows it carried."""
-    (Path(snap_dir) / CITES_FILE).write_bytes(dumps(build_graph(rows, docs, articles, refs)))
+    (Path(snap_dir) / CITES_FILE).write_bytes(
+        dumps(build_graph(rows, docs, articles, refs, prior)))
 
 
 _CACHE: dict[str, dict] = {}

@@ -175,7 +175,8 @@ class PendingSnapshot:
             articles = Articles(meta["docs"], arrays["row_doc"][:kept], arrays["article"][:kept],
                                 meta["clause_ids"])
             write_citations(tmp, cite_rows, meta["docs"], dumps, articles,
-                            carried.refs if carried is not None else None)
+                            carried.refs if carried is not None else None,
+                            carried.prior if carried is not None else None)
             del cite_rows
             if new is not None:
                 (tmp / new.text).write_bytes(blob)

@@ -194,3 +194,33 @@ def test_updates_re_resolve_kept_clauses_as_a_clean_build_does(tmp_path):
     build_index([docs], tmp_path / "clean2", **quiet)
     assert _graph(index) == _graph(tmp_path / "clean2")
     assert len(_graph(index)[1]) == 2
+
+
+def test_an_update_resolves_only_the_references_a_changed_file_can_answer(tmp_path, monkeypatch):
+    """Kept references whose 文号 and title keys no added or dropped file shares keep
+    their resolution (resolution looks at no other document): a file that nothing cites
+    resolves nothing again; a new version of a cited law resolves its citers again."""
+    from indexer import citegraph
+    from indexer.writer import build_index
+    quiet = {"log": lambda m: None}
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in FILES.items():
+        if name not in ("jyf2009.txt", "jyf2009.meta.json"):
+            (docs / name).write_text(text, encoding="utf-8")
+    index = tmp_path / "ix"
+    build_index([docs], index, **quiet)
+    resolved = []
+    real = citegraph.resolve_reference
+    monkeypatch.setattr(citegraph, "resolve_reference",
+                        lambda ref, *a: resolved.append(ref.title or ref.doc_number) or real(ref, *a))
+    (docs / "other.txt").write_text("某县食堂管理办法\n\n第一条 为了管好食堂，制定本办法。\n", encoding="utf-8")
+    build_index([docs], index, prune=True, **quiet)
+    assert resolved == []
+    for name in ("jyf2009.txt", "jyf2009.meta.json"):
+        (docs / name).write_text(FILES[name], encoding="utf-8")
+    build_index([docs], index, prune=True, **quiet)
+    # old's first clause, and new's, whose 文号 reference is resolved again with it
+    assert sorted(resolved) == ["中华人民共和国教育法", "国办发〔2017〕35号", "教育法"]
+    build_index([docs], tmp_path / "clean", **quiet)
+    assert _graph(index) == _graph(tmp_path / "clean")

@@ -41,9 +41,7 @@ class Carried:
     row_path: np.ndarray            # codes into `paths`
     article: np.ndarray             # 第N条 number of each row, -1 for none
     row_doc: np.ndarray             # into `docs`
-    clause_ids: list
     headings: list
-    kinds: list
     paths: list
     targets: list
     docs: list                      # kept documents, as their records state them
@@ -183,7 +181,6 @@ def carry(path: Path, keep, meta: dict | None = None) -> Carried:
     row_map = np.full(max(snap.n, 1), -1, dtype=np.int64)
     row_map[rows] = np.arange(len(rows))
     targets = [[int(row_map[t[0]]), *t[1:]] for t in meta["targets"] if row_map[t[0]] >= 0]
-    ids = meta["clause_ids"]
     kept_sources = {docs[j]["source"] for j in doc_ids}
     kept_ids = {docs[j]["doc_id"] for j in doc_ids}
     dict_path = path / DICTIONARY
@@ -216,8 +213,7 @@ def carry(path: Path, keep, meta: dict | None = None) -> Carried:
         rec_sizes=rec_sizes[rows],
         lengths=a["lengths"][rows], seq=a["seq"][rows], date=a["date"][rows],
         row_path=a["row_path"][rows], article=article, row_doc=new_doc[a["row_doc"][rows]],
-        clause_ids=_take(ids, runs), headings=_take(meta["headings"], runs),
-        kinds=_take(meta["kinds"], runs), paths=list(meta["paths"]),
+        headings=_take(meta["headings"], runs), paths=list(meta["paths"]),
         targets=targets,
         docs=[{k: meta["doc_records"][j].get(k, docs[j].get(k)) for k in DOC_FACTS}
               for j in doc_ids],

@@ -31,6 +31,7 @@ import numpy as np
 from analyzers.citations import Reference, article_number, find_references, issuer_free
 from analyzers.titles import title_key
 from indexer.factparse import date_ordinal
+from indexer.records import clause_id_for
 from indexer.rowcodec import loads
 
 CITES_FILE = "cites.json"
@@ -38,13 +39,13 @@ CITES_FILE = "cites.json"
 
 class Articles:
     """doc_id → {article number → its first clause_id}. The rows an update keeps come as
-    columns (each row's document, its article number or -1, its clause_id) and a
+    columns (each row's document, its article number or -1, its seq) and a
     document's dict is made when a reference first names that document: an update
     resolves a few thousand references, not the 150k rows it keeps. Rows added one by
     one (`add`, the new rows) follow the kept ones, as in the snapshot."""
 
-    def __init__(self, docs: list[dict] = (), row_doc=None, article=None, clause_ids=()):
-        self._clause_ids = clause_ids
+    def __init__(self, docs: list[dict] = (), row_doc=None, article=None, seq=()):
+        self._docs, self._seq = docs, seq
         self._new: dict[str, dict[int, str]] = defaultdict(dict)
         self._made: dict[str, dict[int, str]] = {}
         self._of_doc: dict[str, list[int]] = defaultdict(list)    # doc_id → doc numbers
@@ -73,8 +74,8 @@ class Articles:
         if docs and self._bounds is not None:
             rows = np.sort(np.concatenate([self._rows[self._bounds[j]:self._bounds[j + 1]]
                                            for j in docs]))
-            for n, r in zip(self._article[rows].tolist(), rows.tolist()):
-                out.setdefault(n, self._clause_ids[r])
+            for n, s in zip(self._article[rows].tolist(), self._seq[rows].tolist()):
+                out.setdefault(n, clause_id_for(doc_id, s))
         for n, clause_id in self._new.get(doc_id, {}).items():
             out.setdefault(n, clause_id)
         return out

@@ -8,7 +8,7 @@ snapshot writer, the engine, the parameter parser, the API and the pages all rea
 
 Two kinds of storage:
 - a document fact (city, year, 时效性 …): one code per document, `doc_<name>` in
-  arrays.npz, a row's value is `doc_<name>[row_doc[row]]`;
+  arrays.zst, a row's value is `doc_<name>[row_doc[row]]`;
 - a clause list (学段, 责任单位 …): CSR arrays `<name>_values` / `<name>_indptr`.
 """
 from __future__ import annotations

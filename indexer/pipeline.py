@@ -12,7 +12,7 @@ from indexer.cleaning import clean_lines
 from indexer.facts import apply_overrides, extract_facts
 from indexer.heads import read_head
 from indexer.outline import split_clauses
-from indexer.records import Clause, Document, content_hash
+from indexer.records import Clause, Document, clause_id_for, content_hash
 
 
 _UNIT_NOTE = re.compile(r"[（(]\s*(?:责任单位|牵头单位|责任部门|配合单位)[^）)]*[）)]"
@@ -81,7 +81,7 @@ def parse_document(text: str, source: str, meta: dict | None = None,
     for seq, (rc, (unit_list, leads)) in enumerate(zip(raw, units), start=1):
         plain = without_unit_notes(rc.text)
         clauses.append(Clause(
-            clause_id=f"{doc_id}-{seq:04d}", seq=seq, kind=rc.kind, label=rc.label,
+            clause_id=clause_id_for(doc_id, seq), seq=seq, kind=rc.kind, label=rc.label,
             heading=rc.heading, path=list(rc.path), text=rc.text,
             units=unit_list, lead_units=leads,
             stages=classify_stages(plain, rc.heading, rc.path, facts.title),

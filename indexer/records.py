@@ -17,6 +17,18 @@ COVER = "cover"            # the 印发通知 cover letter in front of the polic
 ANNOTATION = "annotation"  # 注释①, 名词解释 entries
 
 
+def clause_id_for(doc_id: str, seq: int) -> str:
+    """A clause's id: its document's and its place in it (6a121290badf-0001). The
+    snapshot stores no ids: it makes them from each row's document and seq."""
+    return f"{doc_id}-{seq:04d}"
+
+
+def split_clause_id(clause_id: str) -> tuple[str, int] | None:
+    """(doc_id, seq) of a clause id, None when it is not one."""
+    doc_id, _, seq = clause_id.rpartition("-")
+    return (doc_id, int(seq)) if doc_id and seq.isascii() and seq.isdigit() else None
+
+
 @dataclass
 class RawClause:
     """What the outline parser yields: structure only, no document facts."""

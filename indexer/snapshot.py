@@ -6,10 +6,10 @@ Whoosh generation gets a snapshot directory `snap_<gen>/` holding:
 - text.bin   normalised clause texts, UTF-16-BE (two bytes a character, so the suffix
              array needs only the even offsets), joined by U+0000
 - sa.npy     suffix array of text.bin's even offsets (int32, memory-mapped at query time)
-- arrays.npz row offsets and byte sizes, lengths, dates, facet codes (CSR for
+- arrays.zst row offsets and byte sizes, lengths, dates, facet codes (CSR for
              multi-valued facets), each row's 第N条 number
 - records.zst    the clause records hits show, one zstd frame a row (offsets in
-             arrays.npz, dictionary records.dict), without the document facts, which
+             arrays.zst, dictionary records.dict), without the document facts, which
              meta.json's doc_records keeps once per document
 - text.<g>.bin, sa.<g>.npy, records.<g>.zst   the same for each segment an update
              added (indexer.segments; the older segments' files are hard links)
@@ -18,7 +18,7 @@ Whoosh generation gets a snapshot directory `snap_<gen>/` holding:
 - cites.json which clause cites which document/article, and each document's citers,
              and every reference found, for the next update (indexer.citegraph)
 - meta.json  vocabularies, clause ids, headings, distinct outline paths (row_path in
-             arrays.npz points into them), per-document facts, every clause's targets
+             arrays.zst points into them), per-document facts, every clause's targets
              (指标: row, indicator key, value, deadline …) for 指标对比, the segments,
              each file's size and modification time (`stats`)
 Queries read only the snapshot, so a search never mixes two generations.
@@ -42,13 +42,13 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer import hot, sufarray
+from indexer import arrayfile, hot, sufarray
 from indexer.carry import Carried
 from indexer.citegraph import Articles, write_citations
 from indexer.rowcodec import dumps
 from indexer.segments import WHOLE, Segment, appended
 from indexer.snapshot_read import Snapshot, iter_snapshot_records, load_meta, snapshot_dir
-from indexer.snapshot_rows import reuses_frames, save_arrays, write_rows
+from indexer.snapshot_rows import reuses_frames, write_rows
 
 __all__ = ["Snapshot", "IndexMissing", "build_snapshot", "write_snapshot", "snapshot_dir",
            "snapshot_generations", "iter_snapshot_records", "load_meta", "drop_orphans"]
@@ -173,14 +173,14 @@ class PendingSnapshot:
             # the first segment's hot-needle candidates are cut while it sorts
             words = hot.candidates_of(blob, arrays["starts"]) if new is WHOLE else []
             articles = Articles(meta["docs"], arrays["row_doc"][:kept], arrays["article"][:kept],
-                                meta["clause_ids"])
+                                arrays["seq"][:kept])
             write_citations(tmp, cite_rows, meta["docs"], dumps, articles,
                             carried.refs if carried is not None else None,
                             carried.prior if carried is not None else None)
             del cite_rows
             if new is not None:
                 (tmp / new.text).write_bytes(blob)
-            save_arrays(tmp / "arrays.npz", arrays)
+            arrayfile.save(tmp, arrays)
             (tmp / "meta.json").write_bytes(dumps(meta))
             del meta
             if new is not None:

@@ -10,7 +10,9 @@ from pathlib import Path
 import numpy as np
 
 from analyzers.normalize import normalize
+from indexer import arrayfile
 from indexer.hot import HotLists
+from indexer.records import clause_id_for, split_clause_id
 from indexer.rowcodec import RowDecompressor, loads
 from indexer.segments import Concat, alive, dead_ranges, segments_of
 
@@ -59,8 +61,7 @@ class Snapshot:
     @classmethod
     def load(cls, path: Path, meta: dict | None = None) -> "Snapshot":
         """The snapshot at `path` (its meta.json already read: `meta`)."""
-        with np.load(path / "arrays.npz") as z:
-            arrays = {k: z[k] for k in z.files}
+        arrays = arrayfile.load(path)
         meta = load_meta(path) if meta is None else meta
         segs = segments_of(meta)
         # the suffix arrays as plain ndarray views of their maps: np.memmap's own
@@ -100,9 +101,32 @@ class Snapshot:
 
     # lookups derived once per snapshot; they live on it so a request never pairs the
     # arrays of one generation with the lookups of another
+    def clause_id(self, row: int) -> str:
+        """The id of the clause at `row`, made from its document and seq (none is stored)."""
+        a = self.arrays
+        return clause_id_for(self.meta["docs"][int(a["row_doc"][row])]["doc_id"], int(a["seq"][row]))
+
+    def row_of(self, clause_id: str) -> int | None:
+        """The row of a clause id, None when this snapshot has no such clause."""
+        parts = split_clause_id(clause_id)
+        j = self.doc_of.get(parts[0]) if parts else None
+        if j is None:
+            return None
+        order, offsets = self.doc_rows
+        rows = order[offsets[j]:offsets[j + 1]]
+        found = rows[self.arrays["seq"][rows] == parts[1]]
+        return int(found[0]) if len(found) else None
+
     @cached_property
-    def row_of(self) -> dict[str, int]:
-        return {cid: i for i, cid in enumerate(self.meta["clause_ids"])}
+    def doc_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each document's rows: order[offsets[j]:offsets[j + 1]] (CSR). Rows come grouped
+        by document, so `order` is usually just every row in turn."""
+        row_doc = self.arrays["row_doc"]
+        docs = np.arange(len(self.meta["docs"]) + 1)
+        if not len(row_doc) or bool(np.all(row_doc[1:] >= row_doc[:-1])):
+            return np.arange(len(row_doc)), np.searchsorted(row_doc, docs)
+        order = np.argsort(row_doc, kind="stable")
+        return order, np.searchsorted(row_doc[order], docs)
 
     @cached_property
     def doc_of(self) -> dict[str, int]:

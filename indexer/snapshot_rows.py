@@ -1,4 +1,4 @@
-"""The rows of a snapshot being written: per-row columns, the records file, arrays.npz.
+"""The rows of a snapshot being written: per-row columns (indexer.arrayfile), the records file.
 
 `write_rows` turns the carried rows (indexer.carry) and a stream of new clause records
 into the snapshot's columns, writing records.zst (or an added segment's records) as it
@@ -21,16 +21,6 @@ from indexer.rowcodec import TRAIN_ROWS, RowCompressor, dumps, train
 from indexer.segments import Segment
 from indexer.snapshot_read import DICTIONARY, DOC_FACTS, RECORDS, SEP
 from indexer.versions import annotate_versions
-
-
-def save_arrays(path: Path, arrays: dict) -> None:
-    """arrays.npz, deflated at level 1: mostly offsets, 9 MB → about 1 MB on lawrefbook,
-    in a third of the time np.savez_compressed's level 6 takes for a few percent more."""
-    import zipfile
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-        for name, value in arrays.items():
-            with zf.open(name + ".npy", "w", force_zip64=True) as fh:
-                np.lib.format.write_array(fh, np.asanyarray(value), allow_pickle=False)
 
 
 class _RowFile:
@@ -122,8 +112,7 @@ def write_rows(records, tmp: Path, known_hashes: dict[str, str], carried: Carrie
     row_path = _column("i", c.row_path if c else ())     # outline paths, each stored once
     article = _column("i", c.article if c else ())
     path_code = {p: i for i, p in enumerate(c.paths)} if c else {}
-    clause_ids, headings, kinds = (list(c.__dict__[k]) if c else []
-                                   for k in ("clause_ids", "headings", "kinds"))
+    headings = list(c.headings) if c else []
     # [row, key, indicator, comparator, value, unit, year, scope, span]
     targets: list[list] = list(c.targets) if c else []
     sources: dict[str, str] = dict(c.sources) if c else {}
@@ -169,13 +158,11 @@ def write_rows(records, tmp: Path, known_hashes: dict[str, str], carried: Carrie
             lengths.append(len(text))
             seqs.append(rec["seq"])
             dates.append(date_ordinal(rec["date"], rec["year"]))
-            clause_ids.append(rec["clause_id"])
             headings.append(normalize(rec["heading"]))
             row_path.append(path_code.setdefault(normalize(" ".join(rec["path"])), len(path_code)))
-            targets.extend([len(clause_ids) - 1, t["indicator_key"], t["indicator"], t["comparator"],
+            targets.extend([len(lengths) - 1, t["indicator_key"], t["indicator"], t["comparator"],
                             t["value"], t["unit"], t["year"], t["scope"], t["span"]]
                            for t in rec.get("targets", ()))
-            kinds.append(rec["kind"])
             row_doc.append(j)
             article.append(clause_article(rec.get("label")))
             for builder in lists:
@@ -219,7 +206,7 @@ def write_rows(records, tmp: Path, known_hashes: dict[str, str], carried: Carrie
         facet.encode(docs, arrays, vocab_out)
     for builder in lists:
         builder.finish(arrays, vocab_out)
-    meta = {"clause_ids": clause_ids, "headings": headings, "kinds": kinds, "docs": docs,
+    meta = {"headings": headings, "docs": docs,
             "paths": paths, "targets": targets, "vocab": vocab_out,
             "sources": sources, "doc_records": doc_records, "records_codec": codec}
     return arrays, meta, blob, cite_rows

@@ -11,8 +11,8 @@ from typing import Callable, Iterable
 from whoosh import index as whoosh_index
 from whoosh.writing import CLEAR
 
-from indexer.loaders import UnreadableFile, iter_source_files, load_document, meta_for, \
-    sidecar_paths
+from indexer.loaders import META_SUFFIX, UnreadableFile, iter_source_files, load_document, \
+    meta_for, sidecar_paths
 from indexer.records import content_hash
 from indexer.schema import clause_schema, whoosh_fields
 from indexer.rowcodec import dumps, loads
@@ -115,13 +115,15 @@ def file_signature(path: Path, listing: dict | None = None) -> list | None:
     names = None
     if listing is not None:              # the folder's names, listed once for all its files
         folder = os.path.dirname(path)
-        names = listing.get(folder)
-        if names is None:
+        if folder not in listing:
             try:
-                names = listing[folder] = set(os.listdir(folder or "."))
+                found = set(os.listdir(folder or "."))
+                # a folder without any sidecar (the common case) needs no name made per file
+                listing[folder] = found if any(n.endswith(META_SUFFIX) for n in found) else ()
             except OSError:
-                names = listing[folder] = None
-    for meta in sidecar_paths(path):
+                listing[folder] = None
+        names = listing[folder]
+    for meta in sidecar_paths(path) if names != () else ():
         if names is not None and meta.name not in names:
             continue
         try:
@@ -348,9 +350,8 @@ def newest_snapshot(index_dir: Path) -> Path | None:
 
 
 def _snapshot_rows(path: Path) -> int:
-    import numpy as np
-    with np.load(Path(path) / "arrays.npz") as z:       # one member, not meta.json
-        return len(z["lengths"])
+    from indexer import arrayfile
+    return len(arrayfile.load(path, ("lengths",))["lengths"])     # one array, not meta.json
 
 
 def _read_spool(path: Path):

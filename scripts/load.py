@@ -251,7 +251,7 @@ def main() -> int:
     from search_app.engine import SearchEngine
     snap = SearchEngine(args.index).snapshot()
     rng = random.Random(5)
-    clause_ids = [snap.meta["clause_ids"][rng.randrange(snap.n)] for _ in range(200)]
+    clause_ids = [snap.clause_id(rng.randrange(snap.n)) for _ in range(200)]
     del snap
     cmd = [sys.executable, "-m", "search_app.cli", "serve", "--index", str(args.index),
            "--port", str(args.port), "--workers", str(args.workers)]

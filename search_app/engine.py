@@ -44,7 +44,7 @@ class SearchEngine:
                 snap = Snapshot.load(path)
             except FileNotFoundError:      # replaced between listing and loading: list again
                 continue
-            _ = (snap.row_of, snap.doc_of, snap.titles)    # build the lookups before publishing
+            _ = (snap.doc_rows, snap.doc_of, snap.titles)    # build the lookups before publishing
             warm(snap)                   # … and the query side's, not in a user's query
             self._snap = snap
             return snap
@@ -181,7 +181,7 @@ class SearchEngine:
 
     def clause(self, clause_id: str) -> dict | None:
         snap = self.snapshot()
-        row = snap.row_of.get(clause_id)
+        row = snap.row_of(clause_id)
         if row is None:
             return None
         return snap.record(row)

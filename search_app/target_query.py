@@ -78,7 +78,7 @@ def target_table(engine, params: SearchParams, indicator: str = "",
         item = dict(zip(FIELDS, t))
         row = item.pop("row")
         doc = docs[row_doc[row]]
-        item.update(clause_id=snap.meta["clause_ids"][row], doc_id=doc["doc_id"],
+        item.update(clause_id=snap.clause_id(row), doc_id=doc["doc_id"],
                     title=doc["title"], city=doc["city"] or "", province=doc["province"] or "",
                     doc_number=doc["doc_number"] or "", doc_year=doc["year"],
                     target=display_value(item["comparator"], item["value"], item["unit"]))

@@ -32,7 +32,9 @@ def test_records_come_back_as_parsed(tmp_path):
         _, _, records, _, _ = parse_file(path, path.name)
         for rec in records:
             rec.pop("content_hash")
-            got = snap.record(snap.row_of[rec["clause_id"]])
+            row = snap.row_of(rec["clause_id"])
+            got = snap.record(row)
+            assert snap.clause_id(row) == rec["clause_id"]
             assert got == rec and list(got) == list(rec), "same values, same key order"
             seen += 1
     assert seen == snap.n == 8
@@ -87,7 +89,7 @@ def test_run_stopped_after_commit_keeps_old_snapshot_and_next_run_catches_up(tmp
     assert (r.read, r.unchanged) == (2, 2), "the files the old snapshot lacks are read again"
     build_index([docs], clean, **QUIET)
     assert newest(index).meta["sources"] == newest(clean).meta["sources"]
-    assert sorted(newest(index).meta["clause_ids"]) == sorted(newest(clean).meta["clause_ids"])
+    assert sorted(_ids(newest(index))) == sorted(_ids(newest(clean)))
     assert total(engine, "新建幼儿园77所") == 1 and total(engine, "新建幼儿园1所") == 0
     assert total(engine, "新建幼儿园2所") == 0 and total(engine, "新建幼儿园9所") == 1
 
@@ -129,9 +131,13 @@ def test_empty_index_gets_an_empty_snapshot(tmp_path):
     assert SearchEngine(index).snapshot().n == 0
 
 
+def _ids(snap) -> list[str]:
+    return [snap.clause_id(i) for i in range(snap.n)]
+
+
 def _rows_by_id(snap):
     return {cid: (snap.record(i), snap.row_text(i), int(snap.arrays["lengths"][i]))
-            for i, cid in enumerate(snap.meta["clause_ids"])}
+            for i, cid in enumerate(_ids(snap))}
 
 
 @pytest.mark.parametrize("train_rows", [8000, 300])
@@ -178,7 +184,7 @@ def _answers_as(got, want, extra=()):
     """Every substring query answers on `got` as on `want` (rows and counts a row), the
     suffix arrays' answer and the query side's (hot lists first, indexer.hot) alike."""
     from search_app.evaluate import rows_with
-    ids_got, ids_want = got.meta["clause_ids"], want.meta["clause_ids"]
+    ids_got, ids_want = _ids(got), _ids(want)
     texts = [want.row_text(i) for i in range(want.n)]
     needles = {t[k:k + n] for t in texts for k in range(0, len(t), 7) for n in (1, 2, 4, 9)}
     hot = set(got.hot.keys) if got.hot is not None else set()
@@ -190,8 +196,8 @@ def _answers_as(got, want, extra=()):
             assert dict(zip((ids_got[r] for r in a_rows), a_n.tolist())) == \
                 dict(zip((ids_want[r] for r in b_rows), b_n.tolist())), q
         assert len(got.occurrences(q)) == want.count(q) <= got.count(q), q
-    assert [got.row_text(got.row_of[c]) for c in ids_want] == texts
-    assert [got.record(got.row_of[c]) for c in ids_want] == \
+    assert [got.row_text(got.row_of(c)) for c in ids_want] == texts
+    assert [got.record(got.row_of(c)) for c in ids_want] == \
         [want.record(i) for i in range(want.n)]
 
 
@@ -265,3 +271,25 @@ def test_an_update_links_the_old_segments(tmp_path, monkeypatch):
     snap_dir = snapshot_dir(index, newest(index).generation)
     assert {f: os.stat(snap_dir / f).st_ino for f in before} == before
     assert total(SearchEngine(index), "第3号文件") == 0 and total(SearchEngine(index), "第4号文件") == 29
+
+
+def test_clause_ids_are_made_from_each_rows_document_and_seq(tmp_path):
+    """No id is stored: a row's id comes from its document and seq, and an id finds its
+    row again; ids of no clause find none."""
+    import numpy as np
+    from tests.conftest import _build_test_index
+    index = _build_test_index(tmp_path, {"a.txt": PLAN.format(city="甲市", n=3),
+                                         "b.txt": PLAN.format(city="乙市", n=5)})
+    snap = newest(index)
+    ids = _ids(snap)
+    assert len(set(ids)) == snap.n >= 4 and all(snap.row_of(c) == i for i, c in enumerate(ids))
+    assert [snap.record(i)["clause_id"] for i in range(snap.n)] == ids
+    doc = snap.meta["docs"][0]["doc_id"]
+    for bad in ("", "-0001", doc, doc + "-", doc + "-9999", doc + "-x1", "nodoc-0001", doc + "-٣"):
+        assert snap.row_of(bad) is None, bad
+
+    class Unsorted:               # rows not grouped by document still find their document's
+        arrays = {"row_doc": np.array([1, 0, 1, 0])}
+        meta = {"docs": [{}, {}]}
+    order, offsets = Snapshot.doc_rows.func(Unsorted())
+    assert [order[offsets[j]:offsets[j + 1]].tolist() for j in (0, 1)] == [[1, 3], [0, 2]]

@@ -67,9 +67,9 @@ def cited(tmp_path_factory):
     with app.app_context():
         snap = get_engine().snapshot()
         docs = {d["source"].split(".")[0]: d["doc_id"] for d in snap.meta["docs"]}
-        art29 = {d: next(cid for cid in snap.meta["clause_ids"]
+        art29 = {d: next(cid for cid in map(snap.clause_id, range(snap.n))
                          if cid.startswith(docs[d]) and
-                         snap.record(snap.row_of[cid])["label"] == "第二十九条")
+                         snap.record(snap.row_of(cid))["label"] == "第二十九条")
                  for d in ("jyf2009", "jyf2021")}
     return app.test_client(), docs, art29
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from analyzers.normalize import normalize
-from indexer import arrayfile
+from indexer import arrayfile, sufarray
 from indexer.hot import HotLists
 from indexer.records import clause_id_for, split_clause_id
 from indexer.rowcodec import RowDecompressor, loads
@@ -158,19 +158,7 @@ class Snapshot:
     def n(self) -> int:
         return len(self.arrays["lengths"])
 
-    @staticmethod
-    def _bound(text, sa, q: bytes, upper: bool) -> int:
-        n = len(q)
-        lo, hi = 0, len(sa)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            p = int(sa[mid])
-            s = text[p:p + n]
-            if s < q or (upper and s == q):
-                lo = mid + 1
-            else:
-                hi = mid
-        return lo
+    _bound = staticmethod(sufarray.bound)
 
     def ranges(self, needle: str) -> list[tuple[int, int, int]]:
         """(segment, lo, hi): the suffix-array range of the normalised needle's

@@ -29,3 +29,18 @@ def _even(sa: np.ndarray, chunk: int = 1 << 22) -> np.ndarray:
         sa[w:w + len(even)] = even
         w += len(even)
     return sa[:w]
+
+
+def bound(text, sa, q: bytes, upper: bool) -> int:
+    """First suffix-array position whose suffix is >= q (upper: > q, as a prefix)."""
+    n = len(q)
+    lo, hi = 0, len(sa)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        p = int(sa[mid])
+        s = text[p:p + n]
+        if s < q or (upper and s == q):
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo

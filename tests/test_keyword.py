@@ -155,3 +155,20 @@ def test_judged_queries_recall_at_10(engine):
         found += len(top & set(item["relevant"]))
         wanted += len(item["relevant"])
     assert found / wanted >= 0.9
+
+
+def test_context_field_lookup_finds_every_value_holding_the_needle():
+    """The fields' suffix arrays answer as a scan of every value would, past U+FFFF too
+    (two UTF-16 units a character) and for needles overlapping themselves."""
+    import random
+    from indexer.fieldtext import FieldText
+    rng = random.Random(5)
+    alphabet = ["甲", "乙", "a", "𠀀", "𪚥", "　"]
+    for _ in range(200):
+        values = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 6)))
+                  for _ in range(rng.randrange(1, 8))]
+        field = FieldText.build(values, list(range(len(values))))
+        for _ in range(10):
+            needle = "".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 4)))
+            want = [i for i, v in enumerate(field.blob.split("\x00")) if needle in v]
+            assert field.value_hits(needle).tolist() == want, (values, needle)

@@ -215,14 +215,25 @@ def carry(path: Path, keep, meta: dict | None = None) -> Carried:
         row_path=a["row_path"][rows], article=article, row_doc=new_doc[a["row_doc"][rows]],
         headings=_take(meta["headings"], runs), paths=list(meta["paths"]),
         targets=targets,
-        docs=[{k: meta["doc_records"][j].get(k, docs[j].get(k)) for k in DOC_FACTS}
-              for j in doc_ids],
+        docs=[_as_recorded(docs[j], meta["doc_records"][j]) for j in doc_ids],
         doc_records=[meta["doc_records"][j] for j in doc_ids],
         sources={s: h for s, h in meta["sources"].items() if s in kept_sources},
         lists=lists, refs=refs, path=path, segments=segs, text_end=text_end,
         rec_end=int(offsets[-1]) if len(offsets) else 0, base_n=snap.n,
         can_append=can_append, linked=linked, stay=stay, records=snap.records,
         dictionary=dict_path.read_bytes() if zstd else None, codec=snap._codec, prior=prior)
+
+
+_FACTS = frozenset(DOC_FACTS)
+
+
+def _as_recorded(doc: dict, record: dict) -> dict:
+    """A kept document's facts as its records state them (the version keys and the
+    status annotate_versions gave it are worked out again over the new set)."""
+    out = {k: doc.get(k) for k in DOC_FACTS}
+    for k in _FACTS.intersection(record):
+        out[k] = record[k]
+    return out
 
 
 def _read_citations(snap: Snapshot, rows: np.ndarray) -> tuple[dict, np.ndarray]:

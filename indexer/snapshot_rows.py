@@ -195,7 +195,8 @@ def write_rows(records, tmp: Path, known_hashes: dict[str, str], carried: Carrie
         "article": np.asarray(article, dtype=np.int32),
     }
     paths = list(path_code)
-    used = np.unique(arrays["row_path"])
+    # the codes in use, ascending (np.unique would import numpy.ma: 13 ms of an update)
+    used = np.flatnonzero(np.bincount(arrays["row_path"], minlength=len(paths)))
     if len(used) < len(paths):              # paths only dropped rows had are left out
         remap = np.zeros(len(paths), dtype=np.int32)
         remap[used] = np.arange(len(used), dtype=np.int32)

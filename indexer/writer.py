@@ -17,6 +17,7 @@ from indexer.records import content_hash
 from indexer.schema import clause_schema, whoosh_fields
 from indexer.rowcodec import dumps, loads
 from indexer.carry import carry
+from indexer.parse_ahead import ParseAhead, die_with_parent
 from indexer.snapshot import IndexMissing, PendingSnapshot, drop_orphans, load_meta, \
     snapshot_dir, snapshot_generations, write_snapshot
 
@@ -199,6 +200,19 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
     pruned files, and files Whoosh no longer holds) plus the spool. A run killed after
     its commit but before its snapshot thus costs nothing: the next run compares against
     the older snapshot and re-reads whatever it lacks."""
+    # an update's few files are parsed by a worker that compiles the parser meanwhile
+    ahead = ParseAhead.start(parse_for_index) if not rebuild and not ocr and newest_snapshot(Path(index_dir)) \
+        else None
+    try:
+        return _build_index(paths, index_dir, rebuild=rebuild, prune=prune, progress=progress,
+                            procs=procs, log=log, ocr=ocr, ahead=ahead)
+    finally:
+        if ahead is not None:
+            ahead.stop()
+
+
+def _build_index(paths, index_dir: Path, *, rebuild: bool, prune: bool, progress: bool,
+                 procs: int | None, log, ocr: bool, ahead) -> IndexReport:
     started = time.perf_counter()
     report = IndexReport()
     index_dir = Path(index_dir)
@@ -247,6 +261,9 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
     unlisted = sorted(set(indexed) - seen - set(gone)) if prune and not rebuild else []
 
     procs = procs or min(2, os.cpu_count() or 1)
+    if ahead is not None and (not todo or _pooled(todo, procs, ocr)):
+        ahead.stop()                      # nothing for it to parse, or a pool's worth
+        ahead = None
     _drop_orphan_segments(ix, index_dir)
     # one small Whoosh document a file: a single in-process writer is enough
     writer = ix.writer(limitmb=64)
@@ -265,7 +282,7 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
                 live.discard(src)
             report.removed = len(gone)
             for source, digest, doc_id, n, lines, reason, warnings in \
-                    _parse_all(todo, procs, progress, ocr):
+                    _parse_all(todo, procs, progress, ocr, ahead):
                 report.warnings.extend((source, w) for w in warnings)
                 for w in warnings:
                     log(f"提示 {source}：{w}")
@@ -360,19 +377,6 @@ def _read_spool(path: Path):
             yield loads(line)
 
 
-def die_with_parent() -> None:
-    """Parse workers end when the indexer is killed (kill -9 included), instead of
-    living on as orphans: Linux's PR_SET_PDEATHSIG; elsewhere nothing."""
-    try:
-        import ctypes
-        import signal
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
-        if os.getppid() == 1:            # the parent died before prctl took effect
-            os._exit(1)
-    except (OSError, AttributeError):
-        pass
-
-
 def _drop_orphan_segments(ix, index_dir: Path) -> None:
     """Segment files that no table of contents names: what a killed writer had written
     (Whoosh removes them only after a later commit, which an unchanged run never makes).
@@ -391,14 +395,21 @@ def _drop_orphan_segments(ix, index_dir: Path) -> None:
         lock.release()
 
 
-def _parse_all(todo, procs: int, progress: bool, ocr: bool = False):
-    """Parse files in order, in a pool of `procs` workers when there are enough files.
-    Not with OCR: Tesseract uses every core itself, and its per-page progress bar needs
-    the terminal to itself."""
+def _pooled(todo, procs: int, ocr: bool) -> bool:
+    """Whether the files go to a pool of `procs` workers: enough of them, and not with
+    OCR (Tesseract uses every core itself, and its per-page progress bar needs the
+    terminal to itself)."""
+    return procs > 1 and len(todo) >= 50 and not ocr
+
+
+def _parse_all(todo, procs: int, progress: bool, ocr: bool = False, ahead=None):
+    """Parse files in order: in a pool when _pooled, else in `ahead` (indexer.parse_ahead)
+    when there is one, else here."""
     from indexer.progress import IndexProgress
     bar = IndexProgress(len(todo)) if progress else None
+    parse = ahead.parse if ahead is not None else parse_for_index
     try:
-        if procs > 1 and len(todo) >= 50 and not ocr:
+        if _pooled(todo, procs, ocr):
             from concurrent.futures import ProcessPoolExecutor   # a one-file update needs none
             with ProcessPoolExecutor(max_workers=procs, initializer=die_with_parent) as pool:
                 for out in pool.map(parse_for_index, *zip(*todo), chunksize=4):
@@ -407,7 +418,7 @@ def _parse_all(todo, procs: int, progress: bool, ocr: bool = False):
                     yield out
         else:
             for path, src in todo:
-                out = parse_for_index(path, src, ocr)
+                out = parse(path, src, ocr)
                 if bar:
                     bar.step(out[3])
                 yield out

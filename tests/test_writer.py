@@ -187,6 +187,8 @@ def test_a_file_without_clauses_is_not_parsed_again_until_it_changes(tmp_path, m
     parsed = []
     real = writer.parse_for_index
     monkeypatch.setattr(writer, "parse_for_index", lambda p, s, *a: parsed.append(s) or real(p, s, *a))
+    # parsed in this process, where the list is (not in an update's forked parse worker)
+    monkeypatch.setattr(writer.ParseAhead, "start", classmethod(lambda cls, parse: None))
     said = []
     r = build_index([docs], index, log=said.append)
     assert parsed == [] and r.skipped == [("cover.txt", writer.NO_CLAUSES)]

@@ -293,3 +293,25 @@ def test_clause_ids_are_made_from_each_rows_document_and_seq(tmp_path):
         meta = {"docs": [{}, {}]}
     order, offsets = Snapshot.doc_rows.func(Unsorted())
     assert [order[offsets[j]:offsets[j + 1]].tolist() for j in (0, 1)] == [[1, 3], [0, 2]]
+
+
+def test_kept_versions_are_annotated_again_over_the_new_set_of_documents(tmp_path):
+    """A kept document carries its facts as its records state them, not the status its
+    versions gave it: dropping the newer version leaves the older one as a clean build
+    of the remaining files has it (no longer 已被修改)."""
+    import json
+    from indexer.versions import AMENDED
+    docs = tmp_path / "docs"
+    for year, note in (("2015", ""), ("2021", "（2021年修订）")):
+        write(docs, f"v{year}.txt", f"某市学前教育管理条例{note}\n\n第一条 为了发展学前教育，制定本条例。\n")
+        write(docs, f"v{year}.meta.json", json.dumps({"date": f"{year}-06-01"}))
+    index = tmp_path / "ix"
+    build_index([docs], index, **QUIET)
+    status = {d["source"]: d.get("status") for d in newest(index).meta["docs"]}
+    assert status["v2015.txt"] == AMENDED
+    (docs / "v2021.txt").unlink()
+    (docs / "v2021.meta.json").unlink()
+    build_index([docs], index, prune=True, **QUIET)
+    build_index([docs], tmp_path / "clean", **QUIET)
+    assert newest(index).meta["docs"] == newest(tmp_path / "clean").meta["docs"]
+    assert newest(index).meta["docs"][0].get("status") != AMENDED

@@ -97,8 +97,12 @@ class SearchEngine:
         marks = keyword.needles(node)
         hits = []
         row_doc = snap.arrays["row_doc"]
-        per_doc = np.bincount(row_doc[rows], minlength=len(snap.meta["docs"])) if total \
-            else np.zeros(0, dtype=np.int64)
+        facets = ctx.facets(query_rows, masks)
+        # the facets counted the hits per document already: the query's rows under every
+        # filter are exactly `rows` (a facet no filter names is counted over them)
+        per_doc = ctx.per_doc.get(tuple(masks)) if total else np.zeros(0, dtype=np.int64)
+        if per_doc is None:
+            per_doc = np.bincount(row_doc[rows], minlength=len(snap.meta["docs"]))
         for i, score in zip(top[start:], top_scores[start:]):
             rec = snap.record(int(rows[i]))
             rec["rank"] = start + len(hits) + 1
@@ -131,7 +135,7 @@ class SearchEngine:
             "documents": int(np.count_nonzero(per_doc)),
             "hidden_versions": hidden_versions, "versions": params.versions,
             "filters": params.filters(), "sort": sort,
-            "hits": hits, "facets": ctx.facets(query_rows, masks),
+            "hits": hits, "facets": facets,
             "suggestion": self._keyword_suggestion(ctx, params) if not total else None,
         }
 

@@ -28,6 +28,9 @@ class QueryContext:
     def __init__(self, snap: Snapshot):
         self.snap = snap
         self.term_cache: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        # the rows' count per document of each filter combination facets() counted
+        # (by the names of the filters applied), for the caller to reuse
+        self.per_doc: dict[tuple, np.ndarray] = {}
 
     def text_rows(self, needle: str) -> tuple[np.ndarray, np.ndarray]:
         """(rows holding the needle, sorted; its count in each), kept with the snapshot
@@ -110,13 +113,13 @@ class QueryContext:
         counts, as faceted-search sites do): every value of a group stays visible with
         the count it would have when ticked as well. Exact, over all the rows."""
         masks = masks or {}
-        out, per_doc, subsets = {}, {}, {}
+        out, per_doc, subsets, chosen = {}, self.per_doc, {}, {}
         for facet in FACETS:
             key = tuple(k for k in masks if k != facet.name)
             if key not in subsets:       # most facets share one: all the masks
                 others = all_of(masks[k] for k in key)
                 subsets[key] = rows if others is None else rows[others[rows]]
-            out[facet.name] = facet_counts(self.snap, facet, subsets[key], per_doc, key)
+            out[facet.name] = facet_counts(self.snap, facet, subsets[key], per_doc, key, chosen)
         return out
     def order(self, rows: np.ndarray, scores: np.ndarray, sort: str,
               partial: np.ndarray | None = None) -> np.ndarray:
@@ -187,12 +190,18 @@ def _counted_rows(snap, occ: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return found.astype(np.int32), counts[found].astype(np.int32)
 
 
-def facet_counts(snap, facet, rows: np.ndarray, per_doc: dict | None = None, key=()) -> list:
+def facet_counts(snap, facet, rows: np.ndarray, per_doc: dict | None = None, key=(),
+                 chosen: dict | None = None) -> list:
     """facet.counts(snap, rows), for a document fact from the rows' count per document
     (one pass over the rows shared by every such facet, then one over the documents)
-    instead of a pass over the rows for each facet."""
+    instead of a pass over the rows for each facet; the clause-list facets of many rows
+    share one mask of them (`chosen`, by `key` as `per_doc`)."""
     if type(facet) in (ListFacet, StageFacet) and len(rows) * 64 > snap.n:
-        return _list_counts(snap, facet, rows)
+        chosen = {} if chosen is None else chosen
+        if key not in chosen:
+            chosen[key] = np.zeros(snap.n, dtype=bool)
+            chosen[key][rows] = True
+        return _list_counts(snap, facet, rows, chosen[key])
     if facet.multi or type(facet).counts is not Facet.counts or \
             "doc_" + facet.name not in snap.arrays:
         return facet.counts(snap, rows)
@@ -207,14 +216,12 @@ def facet_counts(snap, facet, rows: np.ndarray, per_doc: dict | None = None, key
     return facet.listing(vocab, np.rint(counts).astype(np.int64))
 
 
-def _list_counts(snap, facet, rows: np.ndarray) -> list:
-    """A clause-list facet's counts for many rows: through a mask over the rows and the
-    owner of each value (kept with the snapshot), one pass over the values, instead of
-    gathering each row's values."""
+def _list_counts(snap, facet, rows: np.ndarray, chosen: np.ndarray) -> list:
+    """A clause-list facet's counts for many rows: through `chosen`, the mask of the
+    rows, and the owner of each value (kept with the snapshot), one pass over the
+    values, instead of gathering each row's values."""
     name = facet.name
     owner, empty = _list_tables(snap, name)
-    chosen = np.zeros(snap.n, dtype=bool)
-    chosen[rows] = True
     vocab = snap.meta["vocab"][name]
     counts = np.bincount(snap.arrays[name + "_values"][chosen[owner]], minlength=len(vocab))
     if type(facet) is not StageFacet:

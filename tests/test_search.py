@@ -167,6 +167,19 @@ def test_facet_counts_cover_whole_result_not_page(engine):
     assert {"value": "学前教育", "count": stage_total} in r["facets"]["stage"]
 
 
+@pytest.mark.parametrize("args", [{"q": "教育"}, {"q": "教育", "city": "盘锦市"},
+                                  {"q": "教育 学前教育", "stage": "学前教育"},
+                                  {"q": "幼儿园 财政投入 课后服务"},      # partial matches follow
+                                  {"q": "学校", "mode": "exact", "year": "2019"}])
+def test_documents_and_matches_per_document_count_every_hit(engine, args):
+    from collections import Counter
+    r = run(engine, size=2000, **args)
+    assert r["total"] == len(r["hits"]) > 0
+    per_doc = Counter(h["doc_id"] for h in r["hits"])
+    assert r["documents"] == len(per_doc)
+    assert all(h["doc_matches"] == per_doc[h["doc_id"]] for h in r["hits"])
+
+
 def test_highlight_marks_exact_text_and_escapes(engine):
     r = run(engine, q="大班额")
     for h in r["hits"]:

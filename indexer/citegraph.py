@@ -214,9 +214,13 @@ def build_graph(records, docs: list[dict], articles: Articles | None = None,
             keys = title_keys[title] = list(_title_keys(title))
         return keys
 
+    # the cited titles a changed file can answer (every kept reference's title has its
+    # keys in the prior graph), found once instead of per reference
+    answered = {t for t, keys in title_keys.items() if not touched.isdisjoint(keys)}
+
     def unchanged(found) -> bool:
-        return not any(number in touched or not touched.isdisjoint(keys_of(title))
-                       for _s, _e, title, number, _a in found)
+        return not any(ref[3] in touched or ref[2] in answered or ref[2] not in title_keys
+                       for ref in found)
 
     refs = dict(refs or {})
     for rec in records:

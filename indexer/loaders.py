@@ -44,6 +44,13 @@ def iter_source_files(paths: Iterable[Path | str]) -> Iterator[Path]:
     unsupported type ARE yielded: `read_document` then raises UnreadableFile naming the
     type, so the caller reports them as skipped instead of losing them silently. A path
     that does not exist is yielded too (read_document reports "文件不存在")."""
+    for f in source_file_names(paths):
+        yield Path(f)
+
+
+def source_file_names(paths: Iterable[Path | str]) -> list[str]:
+    """iter_source_files as strings: an update looks at every file of the folder and
+    opens only the changed ones; a Path object each cost it 10 µs a file."""
     found: set[str] = set()         # strings: a large folder's Path objects cost more
     for p in paths:
         p = Path(p)
@@ -54,8 +61,7 @@ def iter_source_files(paths: Iterable[Path | str]) -> Iterator[Path]:
                              if not _is_hidden(name) and not name.endswith(META_SUFFIX))
         elif not p.name.endswith(META_SUFFIX):
             found.add(str(p))                                 # named explicitly: even if hidden
-    for f in sorted(found, key=lambda f: f.replace(os.sep, "/")):
-        yield Path(f)
+    return sorted(found, key=lambda f: f.replace(os.sep, "/"))
 
 
 # --- reading ---------------------------------------------------------------------------

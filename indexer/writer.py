@@ -11,8 +11,8 @@ from typing import Callable, Iterable
 from whoosh import index as whoosh_index
 from whoosh.writing import CLEAR
 
-from indexer.loaders import META_SUFFIX, UnreadableFile, iter_source_files, load_document, \
-    meta_for, sidecar_paths
+from indexer.loaders import META_SUFFIX, UnreadableFile, load_document, meta_for, \
+    sidecar_paths, source_file_names
 from indexer.records import content_hash
 from indexer.schema import clause_schema, whoosh_fields
 from indexer.rowcodec import dumps, loads
@@ -66,22 +66,23 @@ def open_index(index_dir: Path, create: bool = False):
     return whoosh_index.create_in(index_dir, clause_schema(), INDEX_NAME)
 
 
-def source_name(path: Path, root: Path) -> str:
+def source_name(path: Path | str, root: Path) -> str:
     """How a file is known in the index: its path below the folder given on the command
     line (stable when the corpus moves), or its name when a single file was given."""
-    if root == path:
-        return path.name
+    if str(root) == str(path):
+        return Path(path).name
     p, r = str(path), str(root)
     if p.startswith(r + os.sep) and os.sep == "/":      # the common case, without pathlib
         return p[len(r) + 1:]
-    return path.relative_to(root).as_posix()
+    return Path(path).relative_to(root).as_posix()
 
 
-def _sources(paths: Iterable[Path]) -> list[tuple[Path, str]]:
+def _sources(paths: Iterable[Path]) -> list[tuple[str, str]]:
+    """(file path, source name) of every file under `paths`, the paths as strings."""
     out = []
     for root in paths:
         root = Path(root)
-        for f in iter_source_files([root]):
+        for f in source_file_names([root]):
             out.append((f, source_name(f, root)))
     return out
 
@@ -103,7 +104,7 @@ def file_digest(path: Path, data: bytes | None = None) -> str:
 RACY_NS = 2_000_000_000     # a file changed this close to its stat may change again unseen
 
 
-def file_signature(path: Path, listing: dict | None = None) -> list | None:
+def file_signature(path: Path | str, listing: dict | None = None) -> list | None:
     """Size and modification time of a file and of its sidecar, as git's index keeps
     them: an equal signature means unchanged without reading the file. None (read and
     hash it) when it was modified within RACY_NS of now, where a coarse clock could hide
@@ -124,7 +125,7 @@ def file_signature(path: Path, listing: dict | None = None) -> list | None:
             except OSError:
                 listing[folder] = None
         names = listing[folder]
-    for meta in sidecar_paths(path) if names != () else ():
+    for meta in sidecar_paths(Path(path)) if names != () else ():
         if names is not None and meta.name not in names:
             continue
         try:
@@ -251,12 +252,12 @@ def _build_index(paths, index_dir: Path, *, rebuild: bool, prune: bool, progress
                 report.unchanged += 1         # same size and times: not read again
                 continue
             try:
-                if file_digest(path) == known[src]:
+                if file_digest(Path(path)) == known[src]:
                     report.unchanged += 1
                     continue
             except OSError:
                 pass
-        todo.append((path, src))
+        todo.append((Path(path), src))
     gone = sorted(set(known) - seen) if prune and not rebuild else []
     unlisted = sorted(set(indexed) - seen - set(gone)) if prune and not rebuild else []
 

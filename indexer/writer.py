@@ -182,6 +182,18 @@ def parse_for_index(path: Path, source: str, ocr: bool = False):
             b"".join(dumps(r) + b"\n" for r in records), reason, warnings)
 
 
+def _whoosh_sources(ix, prev: Path | None, prev_meta: dict | None):
+    """The sources Whoosh holds (one document a file). When the newest snapshot is of
+    Whoosh's latest generation and counts as many files, they are its sources: reading
+    every stored document back took 0.06 s at 4× lawrefbook and grows with the corpus. A
+    run killed between its commit and its snapshot leaves them apart: then Whoosh's own."""
+    if prev is not None and prev_meta is not None and \
+            prev.name == snapshot_dir(prev.parent, ix.latest_generation()).name and \
+            len(prev_meta["sources"]) == ix.doc_count():
+        return prev_meta["sources"]
+    return indexed_sources(ix)
+
+
 def indexed_sources(ix) -> dict[str, str]:
     """source → content hash of what Whoosh holds now (one stored document a file)."""
     with ix.reader() as reader:
@@ -221,7 +233,7 @@ def _build_index(paths, index_dir: Path, *, rebuild: bool, prune: bool, progress
     prev = newest_snapshot(index_dir)
     prev_meta = load_meta(prev) if prev else None
     known = prev_meta["sources"] if prev else {}
-    indexed = indexed_sources(ix)
+    indexed = _whoosh_sources(ix, prev, prev_meta)
     files, bad_names = [], []
     for path, src in _sources(paths):
         try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import warnings
 
 
 def die_with_parent() -> None:
@@ -50,7 +51,13 @@ class ParseAhead:
         self._conn, child = ctx.Pipe()
         self._proc = ctx.Process(target=_serve, args=(child, parse), name="parse-ahead",
                                  daemon=True)
-        self._proc.start()
+        with warnings.catch_warnings():
+            # Python 3.12+ warns on any fork of a process with other OS threads. Here
+            # those are at most numpy's idle BLAS workers (start() refuses when Python
+            # threads run); the worker never calls BLAS, and the interpreter's own locks
+            # are reset in a forked child.
+            warnings.simplefilter("ignore", DeprecationWarning)
+            self._proc.start()
         child.close()
         self._broken = False
 

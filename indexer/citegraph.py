@@ -45,7 +45,7 @@ class Articles:
     one (`add`, the new rows) follow the kept ones, as in the snapshot."""
 
     def __init__(self, docs: list[dict] = (), row_doc=None, article=None, seq=()):
-        self._docs, self._seq = docs, seq
+        self._seq = seq
         self._new: dict[str, dict[int, str]] = defaultdict(dict)
         self._made: dict[str, dict[int, str]] = {}
         self._of_doc: dict[str, list[int]] = defaultdict(list)    # doc_id → doc numbers

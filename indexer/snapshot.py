@@ -17,7 +17,7 @@ Whoosh generation gets a snapshot directory `snap_<gen>/` holding:
              (indexer.hot), read instead of their suffix-array ranges
 - cites.json which clause cites which document/article, and each document's citers,
              and every reference found, for the next update (indexer.citegraph)
-- meta.json  vocabularies, clause ids, headings, distinct outline paths (row_path in
+- meta.json  vocabularies, headings, distinct outline paths (row_path in
              arrays.zst points into them), per-document facts, every clause's targets
              (指标: row, indicator key, value, deadline …) for 指标对比, the segments,
              each file's size and modification time (`stats`)
@@ -188,7 +188,7 @@ class PendingSnapshot:
                 np.save(tmp / new.sa, sa)
                 if new is WHOLE:          # the first segment: its hot needles' rows
                     hot.save(tmp, hot.build(words, sa, arrays["starts"],
-                                            lambda q, upper: Snapshot._bound(blob, sa, q, upper)),
+                                            lambda q, upper: sufarray.bound(blob, sa, q, upper)),
                              len(arrays["starts"]) - 1)
                 del sa
             del blob, sorting

@@ -158,8 +158,6 @@ class Snapshot:
     def n(self) -> int:
         return len(self.arrays["lengths"])
 
-    _bound = staticmethod(sufarray.bound)
-
     def ranges(self, needle: str) -> list[tuple[int, int, int]]:
         """(segment, lo, hi): the suffix-array range of the normalised needle's
         occurrences in each segment that holds it."""
@@ -168,8 +166,8 @@ class Snapshot:
             return []
         out = []
         for k, (text, sa, _base) in enumerate(self.parts):
-            lo = self._bound(text, sa, q, upper=False)
-            hi = self._bound(text, sa, q, upper=True)
+            lo = sufarray.bound(text, sa, q, upper=False)
+            hi = sufarray.bound(text, sa, q, upper=True)
             if hi > lo:
                 out.append((k, lo, hi))
         return out

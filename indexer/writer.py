@@ -69,9 +69,9 @@ def open_index(index_dir: Path, create: bool = False):
 def source_name(path: Path | str, root: Path) -> str:
     """How a file is known in the index: its path below the folder given on the command
     line (stable when the corpus moves), or its name when a single file was given."""
-    if str(root) == str(path):
-        return Path(path).name
     p, r = str(path), str(root)
+    if p == r:
+        return Path(p).name
     if p.startswith(r + os.sep) and os.sep == "/":      # the common case, without pathlib
         return p[len(r) + 1:]
     return Path(path).relative_to(root).as_posix()
@@ -214,8 +214,8 @@ def build_index(paths: Iterable[Path], index_dir: Path, *, rebuild: bool = False
     its commit but before its snapshot thus costs nothing: the next run compares against
     the older snapshot and re-reads whatever it lacks."""
     # an update's few files are parsed by a worker that compiles the parser meanwhile
-    ahead = ParseAhead.start(parse_for_index) if not rebuild and not ocr and newest_snapshot(Path(index_dir)) \
-        else None
+    updating = not rebuild and not ocr and newest_snapshot(Path(index_dir)) is not None
+    ahead = ParseAhead.start(parse_for_index) if updating else None
     try:
         return _build_index(paths, index_dir, rebuild=rebuild, prune=prune, progress=progress,
                             procs=procs, log=log, ocr=ocr, ahead=ahead)
